@@ -1,0 +1,94 @@
+/**
+ * Sessions are rows. The cookie holds only a signed session id; the row holds
+ * who and until when. Log out deletes the row; "log out everywhere" deletes all
+ * of the learner's rows. Guards throw, so a loader reads as guard + query.
+ */
+import crypto from "node:crypto";
+import { createCookie, redirect } from "@remix-run/node";
+import { getDb } from "~/db/client.server";
+import { sessionSecrets } from "./secret.server";
+
+export const SESSION_DURATION_MS = 30 * 24 * 60 * 60 * 1000;
+
+let cookie: ReturnType<typeof createCookie> | null = null;
+function sessionCookie() {
+  cookie ??= createCookie("__session", {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: process.env.NODE_ENV === "production" && process.env.INSECURE_COOKIES !== "1",
+    secrets: sessionSecrets(),
+    maxAge: SESSION_DURATION_MS / 1000,
+  });
+  return cookie;
+}
+
+async function readSessionId(request: Request): Promise<string | null> {
+  const header = request.headers.get("Cookie");
+  if (!header) return null;
+  const value = await sessionCookie().parse(header);
+  return typeof value === "string" && value.length > 0 ? value : null;
+}
+
+export interface SessionUser {
+  id: string;
+  username: string;
+  sessionId: string;
+}
+
+/** The signed-in learner, or null. An expired or unknown session counts as none. */
+export async function getOptionalUser(request: Request): Promise<SessionUser | null> {
+  const sessionId = await readSessionId(request);
+  if (!sessionId) return null;
+  const session = await getDb().session.findUnique({
+    where: { id: sessionId },
+    select: { expiresAt: true, user: { select: { id: true, username: true } } },
+  });
+  if (!session || session.expiresAt.getTime() <= Date.now()) return null;
+  return { ...session.user, sessionId };
+}
+
+export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
+  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
+  return to;
+}
+
+function currentPath(request: Request) {
+  const url = new URL(request.url);
+  return url.pathname + url.search;
+}
+
+/** Throws a redirect to /login (remembering where the learner was) when signed out. */
+export async function requireUser(request: Request, { redirectTo }: { redirectTo?: string } = {}): Promise<SessionUser> {
+  const user = await getOptionalUser(request);
+  if (user) return user;
+  const back = redirectTo ?? (request.method === "GET" ? currentPath(request) : new URL(request.url).pathname);
+  throw redirect(`/login?${new URLSearchParams({ redirectTo: back })}`);
+}
+
+export async function requireUserId(request: Request, options: { redirectTo?: string } = {}): Promise<string> {
+  return (await requireUser(request, options)).id;
+}
+
+/** Throws a redirect home when already signed in (login and sign-up pages). */
+export async function requireAnonymous(request: Request) {
+  if (await getOptionalUser(request)) throw redirect("/");
+}
+
+/** Creates a session row and returns the Set-Cookie header that carries it. */
+export async function startSession(userId: string): Promise<string> {
+  const id = crypto.randomBytes(32).toString("base64url");
+  await getDb().session.create({ data: { id, userId, expiresAt: new Date(Date.now() + SESSION_DURATION_MS) } });
+  return sessionCookie().serialize(id);
+}
+
+export async function endSession(request: Request): Promise<string> {
+  const sessionId = await readSessionId(request);
+  if (sessionId) await getDb().session.deleteMany({ where: { id: sessionId } });
+  return sessionCookie().serialize("", { maxAge: 0 });
+}
+
+export async function endAllSessions(userId: string): Promise<string> {
+  await getDb().session.deleteMany({ where: { userId } });
+  return sessionCookie().serialize("", { maxAge: 0 });
+}

@@ -1,0 +1,51 @@
+/** A labelled input whose error and hint are announced with it. */
+export function Field({
+  name,
+  label,
+  type = "text",
+  error,
+  hint,
+  defaultValue,
+  autoComplete,
+  autoFocus,
+  required = true,
+}: {
+  name: string;
+  label: string;
+  type?: string;
+  error?: string;
+  hint?: string;
+  defaultValue?: string;
+  autoComplete?: string;
+  autoFocus?: boolean;
+  required?: boolean;
+}) {
+  const id = `field-${name}`;
+  const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+      <input
+        id={id}
+        name={name}
+        type={type}
+        defaultValue={defaultValue}
+        autoComplete={autoComplete}
+        autoFocus={autoFocus}
+        required={required}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={described}
+      />
+      {error ? (
+        <p className="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+export default function AttentionHeatmap() {
+  return <p>Attention heatmap</p>;
+}

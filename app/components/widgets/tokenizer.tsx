@@ -1,0 +1,3 @@
+export default function Tokenizer() {
+  return <p>Tokenizer</p>;
+}

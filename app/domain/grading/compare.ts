@@ -1,0 +1,137 @@
+/**
+ * Numeric-aware comparison of a learner's output with the expected one.
+ * Shape first, then each number within `atol + rtol * |expected|`. The test is
+ * written as `!(diff <= tol)` so NaN always fails. Infinities (masked scores)
+ * and, in exact mode, every number compare exactly.
+ * Messages name the place and the values, e.g.
+ *   expected out[1][1] to be 0.25 ± 3.5e-6, got NaN (check for exp overflow)
+ */
+
+export interface Tolerance {
+  atol: number;
+  rtol: number;
+  exact?: boolean;
+}
+
+export const DEFAULT_TOLERANCE: Tolerance = { atol: 1e-6, rtol: 1e-5 };
+
+export type Comparison = { ok: true } | { ok: false; message: string; path: string };
+
+export function formatNumber(x: number): string {
+  if (Number.isNaN(x)) return "NaN";
+  if (x === Infinity) return "Infinity";
+  if (x === -Infinity) return "-Infinity";
+  if (Number.isInteger(x)) return String(x);
+  const abs = Math.abs(x);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) return x.toExponential(3).replace(/\.?0+e/, "e");
+  return String(Number(x.toPrecision(6)));
+}
+
+export function formatValue(v: unknown, depth = 0): string {
+  if (typeof v === "number") return formatNumber(v);
+  if (typeof v === "string") return JSON.stringify(v);
+  if (v === undefined) return "undefined";
+  if (v === null) return "null";
+  if (Array.isArray(v)) {
+    if (depth > 2) return "[…]";
+    const shown = v.slice(0, 8).map((x) => formatValue(x, depth + 1));
+    return `[${shown.join(", ")}${v.length > 8 ? `, … (${v.length} items)` : ""}]`;
+  }
+  if (typeof v === "object") {
+    const entries = Object.entries(v as Record<string, unknown>);
+    const shown = entries.slice(0, 8).map(([k, x]) => `${JSON.stringify(k)}: ${formatValue(x, depth + 1)}`);
+    return `{${shown.join(", ")}${entries.length > 8 ? ", …" : ""}}`;
+  }
+  return String(v);
+}
+
+function describe(v: unknown): string {
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (v === null) return "null";
+  if (typeof v === "number") return `the number ${formatNumber(v)}`;
+  if (typeof v === "object") return "an object";
+  return `${typeof v} ${formatValue(v)}`;
+}
+
+export function shapeOf(v: unknown): number[] | null {
+  if (!Array.isArray(v)) return [];
+  const inner = v.length > 0 ? shapeOf(v[0]) : [];
+  return inner === null ? null : [v.length, ...inner];
+}
+
+function hint(actual: number, expected: number): string {
+  if (Number.isNaN(actual)) return " (check for exp overflow or 0/0)";
+  if (!Number.isFinite(actual) && Number.isFinite(expected)) return " (check for overflow: subtract the max before exp)";
+  if (Number.isFinite(actual) && !Number.isFinite(expected)) return " (this position should be masked)";
+  return "";
+}
+
+export function compareNumbers(actual: number, expected: number, tol: Tolerance, place: string): Comparison {
+  if (typeof actual !== "number") {
+    return { ok: false, path: place, message: `expected ${place} to be a number, got ${describe(actual)}` };
+  }
+  if (tol.exact || !Number.isFinite(expected)) {
+    if (Object.is(actual, expected) || actual === expected) return { ok: true };
+    if (Number.isNaN(expected) && Number.isNaN(actual)) return { ok: true };
+    return { ok: false, path: place, message: `expected ${place} to be ${formatNumber(expected)}, got ${formatNumber(actual)}${hint(actual, expected)}` };
+  }
+  const allowed = tol.atol + tol.rtol * Math.abs(expected);
+  const diff = Math.abs(actual - expected);
+  if (!(diff <= allowed)) {
+    return {
+      ok: false,
+      path: place,
+      message: `expected ${place} to be ${formatNumber(expected)} ± ${formatNumber(Number(allowed.toPrecision(2)))}, got ${formatNumber(actual)}${hint(actual, expected)}`,
+    };
+  }
+  return { ok: true };
+}
+
+/** Compare any JSON-like value; `place` names the root (default "out"). */
+export function compareValues(actual: unknown, expected: unknown, tol: Tolerance = DEFAULT_TOLERANCE, place = "out"): Comparison {
+  if (typeof expected === "number") return compareNumbers(actual as number, expected, tol, place);
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) {
+      const hintText = ArrayBuffer.isView(actual) ? " (return a plain array: Array.from(...))" : "";
+      return { ok: false, path: place, message: `expected ${place} to be an array of length ${expected.length}, got ${describe(actual)}${hintText}` };
+    }
+    if (actual.length !== expected.length) {
+      const es = shapeOf(expected);
+      const as = shapeOf(actual);
+      const shapes = es && as && es.length > 1 ? ` (expected shape [${es.join(", ")}], got [${as.join(", ")}])` : "";
+      return { ok: false, path: place, message: `expected ${place} to have length ${expected.length}, got length ${actual.length}${shapes}` };
+    }
+    for (let i = 0; i < expected.length; i++) {
+      const r = compareValues(actual[i], expected[i], tol, `${place}[${i}]`);
+      if (!r.ok) return r;
+    }
+    return { ok: true };
+  }
+  if (expected !== null && typeof expected === "object") {
+    if (actual === null || typeof actual !== "object" || Array.isArray(actual)) {
+      return { ok: false, path: place, message: `expected ${place} to be an object, got ${describe(actual)}` };
+    }
+    const ek = Object.keys(expected).sort();
+    const ak = Object.keys(actual).sort();
+    const missing = ek.filter((k) => !(k in (actual as object)));
+    const extra = ak.filter((k) => !(k in (expected as object)));
+    if (missing.length || extra.length) {
+      const parts = [];
+      if (missing.length) parts.push(`missing key${missing.length > 1 ? "s" : ""} ${missing.slice(0, 5).map((k) => JSON.stringify(k)).join(", ")}`);
+      if (extra.length) parts.push(`unexpected key${extra.length > 1 ? "s" : ""} ${extra.slice(0, 5).map((k) => JSON.stringify(k)).join(", ")}`);
+      return { ok: false, path: place, message: `${place}: ${parts.join("; ")}` };
+    }
+    for (const k of ek) {
+      const r = compareValues((actual as Record<string, unknown>)[k], (expected as Record<string, unknown>)[k], tol, `${place}[${JSON.stringify(k)}]`);
+      if (!r.ok) return r;
+    }
+    return { ok: true };
+  }
+  if (actual === expected) return { ok: true };
+  return { ok: false, path: place, message: `expected ${place} to be ${formatValue(expected)}, got ${formatValue(actual)}` };
+}
+
+/** For property checks: true when a and b match within tolerance. */
+export function close(a: unknown, b: unknown, atol = DEFAULT_TOLERANCE.atol, rtol = DEFAULT_TOLERANCE.rtol): boolean {
+  return compareValues(a, b, { atol, rtol }).ok;
+}

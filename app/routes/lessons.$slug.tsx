@@ -1,0 +1,97 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { getCourse, getTopic, renderTopic } from "~/content/course.server";
+import { getOptionalUser } from "~/auth/session.server";
+import { recordLessonVisit } from "~/lessons/visits.server";
+import { notFound } from "~/utils/http.server";
+import { pageTitle } from "~/utils/meta";
+import { LessonBody } from "~/components/lesson-body";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data ? pageTitle(data.title, data.summary) : pageTitle("Lesson not found");
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const topic = getTopic(params.slug ?? "");
+  if (!topic) notFound(`There is no lesson called "${params.slug}".`);
+  const user = await getOptionalUser(request);
+  if (user) await recordLessonVisit(user.id, topic.slug);
+  const page = renderTopic(topic);
+  const topics = getCourse().course.topics;
+  const index = topics.indexOf(topic);
+  const neighbour = (t: (typeof topics)[number] | undefined) => (t ? { slug: t.slug, title: t.title } : null);
+  return {
+    slug: topic.slug,
+    title: topic.title,
+    summary: topic.summary,
+    minutes: topic.minutes,
+    position: topic.position,
+    counts: { cards: topic.cards.length, questions: topic.questions.length, exercises: topic.exercises.length, resources: topic.resources.length },
+    page,
+    signedIn: user !== null,
+    previous: neighbour(topics[index - 1]),
+    next: neighbour(topics[index + 1]),
+  };
+}
+
+export default function Lesson() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <article className="lesson">
+      <p className="muted">
+        <Link to="/lessons">Lessons</Link> / Lesson {data.position}
+      </p>
+      <h1>{data.title}</h1>
+      <p className="lede">{data.summary}</p>
+      <p className="lesson-meta">
+        {data.minutes ? `About ${data.minutes} minutes · ` : ""}
+        {data.counts.resources} resources · {data.counts.cards} flashcards · {data.counts.questions} quiz questions · {data.counts.exercises}{" "}
+        exercises
+      </p>
+      {!data.signedIn && data.counts.cards > 0 ? (
+        <p className="notice">
+          <Link to={`/signup?redirectTo=/lessons/${data.slug}`}>Create an account</Link> to keep what you learn: this lesson's flashcards join your daily
+          review once you have opened it.
+        </p>
+      ) : null}
+      <div className="lesson-layout">
+        {data.page.toc.length > 0 ? (
+          <nav className="lesson-toc" aria-label="In this lesson">
+            <h2>In this lesson</h2>
+            <ol>
+              {data.page.toc.map((t) => (
+                <li key={t.anchor}>
+                  <a href={`#${t.anchor}`}>{t.text}</a>
+                </li>
+              ))}
+            </ol>
+          </nav>
+        ) : null}
+        <div className="prose">
+          <LessonBody segments={data.page.segments} />
+          <section className="lesson-end" aria-labelledby="lesson-end-title">
+            <h2 id="lesson-end-title">Check what you learned</h2>
+            <div className="cta-row">
+              {data.counts.questions > 0 ? (
+                <Link className="button" to={`/lessons/${data.slug}/quiz`}>
+                  Take the quiz ({data.counts.questions} questions)
+                </Link>
+              ) : null}
+              {data.counts.exercises > 0 ? (
+                <Link className="button secondary" to={`/exercises#topic-${data.slug}`}>
+                  Code exercises ({data.counts.exercises})
+                </Link>
+              ) : null}
+              <Link className="button secondary" to="/review">
+                Review due cards
+              </Link>
+            </div>
+            <nav aria-label="Lesson order" className="cta-row">
+              {data.previous ? <Link to={`/lessons/${data.previous.slug}`}>← {data.previous.title}</Link> : null}
+              {data.next ? <Link to={`/lessons/${data.next.slug}`}>{data.next.title} →</Link> : null}
+            </nav>
+          </section>
+        </div>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,68 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { requireAnonymous, safeRedirect, startSession } from "~/auth/session.server";
+import { LoginSchema, fieldErrors } from "~/auth/schemas";
+import { authenticate, usernameKey } from "~/auth/users.server";
+import { clear, clientIp, hit, ipLimit, tooManyRequests, userLimit } from "~/auth/rate-limit.server";
+import { badRequest } from "~/utils/http.server";
+import { pageTitle } from "~/utils/meta";
+import { Field } from "~/components/field";
+
+export const meta: MetaFunction = () => pageTitle("Log in");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireAnonymous(request);
+  return null;
+}
+
+const FAILED = "That username and password do not match an account.";
+
+export async function action({ request }: ActionFunctionArgs) {
+  await requireAnonymous(request);
+  const form = Object.fromEntries(await request.formData());
+  const parsed = LoginSchema.safeParse(form);
+  if (!parsed.success) return badRequest({ errors: fieldErrors(parsed.error), username: String(form.username ?? "") });
+  const userKey = `login:user:${usernameKey(parsed.data.username)}`;
+  const limit = await hit([
+    [`login:ip:${clientIp(request)}`, ipLimit()],
+    [userKey, userLimit()],
+  ]);
+  if (!limit.allowed) throw tooManyRequests(limit.retryAfterSeconds);
+  const user = await authenticate(parsed.data.username, parsed.data.password);
+  if (!user) return badRequest({ errors: { form: FAILED } as Record<string, string>, username: parsed.data.username }, { status: 401 });
+  await clear(userKey);
+  const cookie = await startSession(user.id);
+  return redirect(safeRedirect(parsed.data.redirectTo, "/"), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const result = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const busy = useNavigation().state === "submitting";
+  const errors: Record<string, string | undefined> = result?.errors ?? {};
+  return (
+    <div className="form">
+      <h1>Log in</h1>
+      {params.get("redirectTo") ? <p className="notice">Log in to continue. Reviews, quizzes, exercises and progress are kept per learner.</p> : null}
+      <Form method="post" noValidate>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        {errors.form ? (
+          <p className="form-error" role="alert">
+            {errors.form}
+          </p>
+        ) : null}
+        <Field name="username" label="Username" autoComplete="username" error={errors.username} defaultValue={result?.username} autoFocus />
+        <Field name="password" label="Password" type="password" autoComplete="current-password" error={errors.password} />
+        <div className="actions">
+          <button type="submit" disabled={busy}>
+            {busy ? "Logging in…" : "Log in"}
+          </button>
+        </div>
+      </Form>
+      <p>
+        New here? <Link to={`/signup${params.toString() ? `?${params}` : ""}`}>Create an account</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+/**
+ * What a process does before it serves: apply migrations, validate the course
+ * (refuse to start on a broken one), sync content into the database.
+ */
+import { databaseConfig } from "./db/config.server";
+import { migrate } from "./db/migrate.server";
+import { getDb } from "./db/client.server";
+import { getCourse } from "./content/course.server";
+import { syncContent } from "./content/sync.server";
+
+export async function startup({ log = console.log }: { log?: (msg: string) => void } = {}) {
+  const started = performance.now();
+  const config = databaseConfig();
+  const applied = await migrate(config);
+  if (applied.length) log(`migrations applied: ${applied.join(", ")}`);
+  const { course } = getCourse();
+  const stats = await syncContent(getDb(), course);
+  log(
+    `content: ${course.topics.length} lessons; items ${stats.created} new, ${stats.updated} updated, ${stats.retired} retired, ${stats.unchanged} unchanged`,
+  );
+  log(`database: ${config.provider === "sqlite" ? config.file : "PostgreSQL"}; ready in ${Math.round(performance.now() - started)} ms`);
+}

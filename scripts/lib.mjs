@@ -1,0 +1,61 @@
+// Small helpers for the start and test scripts: they run before node_modules
+// exists, so they use node's own modules only.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export function run(cmd, args, options = {}) {
+  const started = Date.now();
+  const res = spawnSync(cmd, args, { stdio: "inherit", cwd: root, ...options, env: { ...process.env, ...options.env } });
+  if (res.status !== 0) {
+    const err = new Error(`${cmd} ${args.join(" ")} failed (exit ${res.status ?? res.signal})`);
+    err.exitCode = res.status ?? 1;
+    throw err;
+  }
+  return Date.now() - started;
+}
+
+function newestMtime(entries) {
+  let newest = 0;
+  const visit = (p) => {
+    if (!fs.existsSync(p)) return;
+    const st = fs.statSync(p);
+    if (st.isDirectory()) {
+      for (const name of fs.readdirSync(p)) if (name !== "generated" && name !== "node_modules") visit(path.join(p, name));
+    } else newest = Math.max(newest, st.mtimeMs);
+  };
+  entries.forEach((e) => visit(path.join(root, e)));
+  return newest;
+}
+
+/** npm ci when node_modules is missing or older than the lock file. */
+export function ensureDependencies() {
+  const marker = path.join(root, "node_modules", ".package-lock.json");
+  const lock = path.join(root, "package-lock.json");
+  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return false;
+  console.log("Installing dependencies (npm ci)…");
+  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  return true;
+}
+
+/** Prisma clients, generated offline from the two schema files. */
+export function ensureGenerated(force = false) {
+  const out = path.join(root, "app", "generated");
+  const schemas = ["prisma/schema.base.prisma", "prisma/sqlite/schema.prisma", "prisma/postgres/schema.prisma"];
+  if (!force && fs.existsSync(path.join(out, "postgres")) && newestMtime(["app/generated"]) >= newestMtime(schemas)) return false;
+  run("npm", ["run", "--silent", "db:generate"]);
+  return true;
+}
+
+/** The production build, rebuilt when any source is newer than it. */
+export function ensureBuild() {
+  const built = path.join(root, "build", "server", "index.js");
+  const sources = ["app", "public", "vite.config.ts", "package-lock.json", "tsconfig.json"];
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestMtime(sources)) return false;
+  console.log("Building the app…");
+  run("npx", ["remix", "vite:build"]);
+  return true;
+}

@@ -1,0 +1,128 @@
+#!/usr/bin/env node
+/**
+ * The HTTP server: Express in front of the Remix request handler.
+ * Here live the things every response needs: security headers with a
+ * per-request CSP nonce, the cross-site request check, compression, static
+ * assets, and the exercise worker's own strict policy.
+ * Start-up (migrations, content check and sync) runs before the port opens.
+ */
+import crypto from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express from "express";
+import compression from "compression";
+import { createRequestHandler } from "@remix-run/express";
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const dev = process.argv.includes("--dev");
+process.env.NODE_ENV ??= dev ? "development" : "production";
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "0.0.0.0";
+
+const vite = dev
+  ? await import("vite").then((v) => v.createServer({ server: { middlewareMode: true }, appType: "custom" }))
+  : undefined;
+const loadBuild = () =>
+  vite ? vite.ssrLoadModule("virtual:remix/server-build") : import(path.join(root, "build/server/index.js"));
+
+const build = await loadBuild();
+try {
+  await build.entry.module.startup();
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
+const app = express();
+app.disable("x-powered-by");
+app.set("trust proxy", process.env.TRUST_PROXY === "1");
+
+// Where the exercise runner's worker lives: it gets its own, stricter policy.
+const WORKER_PATH = "/exercise-worker.js";
+
+app.use((req, res, next) => {
+  const nonce = crypto.randomBytes(16).toString("base64");
+  res.locals.cspNonce = nonce;
+  const isWorker = req.path === WORKER_PATH;
+  res.setHeader(
+    "Content-Security-Policy",
+    isWorker
+      ? "default-src 'none'; script-src 'self' 'unsafe-eval'"
+      : [
+          "default-src 'self'",
+          `script-src 'self' 'nonce-${nonce}'${dev ? " 'unsafe-inline'" : ""}`,
+          "style-src 'self' 'unsafe-inline'",
+          "img-src 'self' data:",
+          "font-src 'self' data:",
+          `connect-src 'self'${dev ? " ws:" : ""}`,
+          "worker-src 'self'",
+          "object-src 'none'",
+          "base-uri 'none'",
+          "form-action 'self'",
+          "frame-ancestors 'none'",
+        ].join("; "),
+  );
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Referrer-Policy", "same-origin");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+  res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  next();
+});
+
+// Cross-site request protection: a state-changing request must come from our own origin.
+app.use((req, res, next) => {
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const expected = `${req.protocol}://${req.get("host")}`;
+  const origin = req.get("origin");
+  const referer = req.get("referer");
+  let source = origin && origin !== "null" ? origin : null;
+  if (!source && referer) {
+    try {
+      source = new URL(referer).origin;
+    } catch {
+      source = "invalid";
+    }
+  }
+  if (!source || source !== expected) {
+    res.status(403).type("text/plain").send("Cross-site request refused: this request did not come from this site.");
+    return;
+  }
+  next();
+});
+
+app.use(compression());
+
+if (vite) {
+  app.use(vite.middlewares);
+} else {
+  app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+}
+
+// The client address Remix sees is the socket's (or the proxy's first hop when
+// TRUST_PROXY=1); a header the client sends itself is never believed.
+app.use((req, _res, next) => {
+  req.headers["x-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
+  next();
+});
+
+app.all(
+  "*",
+  createRequestHandler({
+    build: vite ? loadBuild : build,
+    mode: process.env.NODE_ENV,
+    getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce }),
+  }),
+);
+
+const server = app.listen(port, host, () => {
+  console.log(`Attention Span is serving on http://localhost:${port}`);
+});
+
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5_000).unref();
+  });
+}

@@ -1,0 +1,40 @@
+import { test as base, expect, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+
+export { expect };
+
+let counter = 0;
+export function uniqueName(prefix = "learner") {
+  counter++;
+  return `${prefix}_${Date.now().toString(36)}${process.pid.toString(36)}${counter}`;
+}
+
+export const PASSWORD = "correct horse battery";
+
+/** Signs up a fresh learner through the real form; the page is then signed in. */
+export async function signUp(page: Page, username = uniqueName(), password = PASSWORD) {
+  await page.goto("/signup");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(password);
+  await page.getByLabel("Repeat the password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("link", { name: `Account: ${username}` })).toBeVisible();
+  return { username, password };
+}
+
+/** Waits for React to hydrate, so a test never clicks a button that has no handler yet. */
+export async function hydrated(page: Page) {
+  await page.waitForFunction(() => (window as unknown as { __hydrated?: boolean }).__hydrated === true);
+}
+
+/** No serious or critical accessibility violations on the current page. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(
+    bad.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(" | ")}`),
+    "axe found serious or critical violations",
+  ).toEqual([]);
+}
+
+export const test = base;
