@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { root } from "./lib.mjs";
 
-const dir = path.join(root, "tests", ".tmp", `e2e-${process.env.DATABASE_URL ? "postgres" : "sqlite"}`);
+const dir = path.join(root, "tests", ".tmp", `e2e-${process.env.DATABASE_URL ? "postgres" : "sqlite"}-${process.env.PORT ?? 3100}`);
 fs.rmSync(dir, { recursive: true, force: true });
 fs.mkdirSync(dir, { recursive: true });
 process.env.DATA_DIR = dir;

@@ -65,8 +65,35 @@ export function renderOverview(): RenderedPage | null {
   return page;
 }
 
+let inlineRenderer: { course: Course; inline: (md: string) => string } | null = null;
 /** Inline Markdown (cards, questions) to HTML, with math. */
 export function renderInline(md: string): string {
   const loaded = getCourse();
-  return createRenderer({ slug: null, resources: loaded.resources, diagramBase: "" }).inline(md);
+  if (inlineRenderer?.course !== loaded.course) {
+    inlineRenderer = { course: loaded.course, inline: createRenderer({ slug: null, resources: loaded.resources, diagramBase: "" }).inline };
+  }
+  return inlineRenderer.inline(md);
+}
+
+export type ContentItem =
+  | { kind: "card"; id: string; topic: TopicContent; card: TopicContent["cards"][number] }
+  | { kind: "quiz"; id: string; topic: TopicContent; question: TopicContent["questions"][number] }
+  | { kind: "exercise"; id: string; topic: TopicContent; exercise: TopicContent["exercises"][number] };
+
+const itemIndex = new WeakMap<Course, Map<string, ContentItem>>();
+
+/** Any card, question or exercise by its stable id. */
+export function getContentItem(id: string): ContentItem | undefined {
+  const { course } = getCourse();
+  let index = itemIndex.get(course);
+  if (!index) {
+    index = new Map();
+    for (const topic of course.topics) {
+      for (const card of topic.cards) index.set(card.id, { kind: "card", id: card.id, topic, card });
+      for (const question of topic.questions) index.set(question.id, { kind: "quiz", id: question.id, topic, question });
+      for (const exercise of topic.exercises) index.set(exercise.id, { kind: "exercise", id: exercise.id, topic, exercise });
+    }
+    itemIndex.set(course, index);
+  }
+  return index.get(id);
 }

@@ -99,6 +99,7 @@ CREATE TABLE "ReviewLog" (
     "kind" TEXT NOT NULL,
     "source" TEXT NOT NULL,
     "rating" INTEGER NOT NULL,
+    "prevState" INTEGER NOT NULL,
     "reviewedAt" DATETIME NOT NULL,
     "durationMs" INTEGER NOT NULL,
     "stateBefore" TEXT NOT NULL,

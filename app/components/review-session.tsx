@@ -1,0 +1,477 @@
+import { Form, Link } from "@remix-run/react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import type { Presented } from "~/review/present.server";
+import type { ReviewView } from "~/review/actions.server";
+import type { Feedback } from "~/quiz/present.server";
+import { Outbox, newClientId, type ServerReply } from "~/review/outbox";
+import { QuestionFields } from "./question-fields";
+
+const RATINGS = [
+  { value: 1, label: "Again", key: "1" },
+  { value: 2, label: "Hard", key: "2" },
+  { value: 3, label: "Good", key: "3" },
+  { value: 4, label: "Easy", key: "4" },
+] as const;
+
+interface Props {
+  view: ReviewView;
+  summary: { reviewed: number; accuracy: number | null; timeMs: number };
+  reveal: string | null;
+  feedback: (Feedback & { itemId: string; promptHtml: string }) | null;
+  undone: boolean;
+}
+
+type HistoryEntry = { entry: Presented; clientId: string };
+type QuizFeedback = Feedback & { itemId: string };
+
+function fnv(s: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0).toString(36);
+}
+
+function formatDuration(ms: number) {
+  const minutes = Math.round(ms / 60000);
+  if (minutes < 1) return `${Math.round(ms / 1000)} s`;
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function formatWhen(iso: string) {
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit", month: "short", day: "numeric" });
+}
+
+export function ReviewSession({ view, summary, reveal, feedback: serverFeedback, undone }: Props) {
+  const [entries, setEntries] = useState<Presented[]>(view.entries);
+  const [index, setIndex] = useState(0);
+  const [revealed, setRevealed] = useState(reveal !== null && view.entries[0]?.itemId === reveal);
+  const [feedback, setFeedback] = useState<QuizFeedback | null>(null);
+  const [doneHere, setDoneHere] = useState(0);
+  const [pending, setPending] = useState(0);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(undone ? "Last review undone." : null);
+  const [answerError, setAnswerError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [refilling, setRefilling] = useState(false);
+  const [remainingOnServer, setRemainingOnServer] = useState(view.remaining);
+  const history = useRef<HistoryEntry[]>([]);
+  const shownAt = useRef(Date.now());
+  const cardRef = useRef<HTMLDivElement>(null);
+  const keyMark = useRef<number | null>(null);
+  const answerClientId = useRef(newClientId());
+
+  const outbox = useMemo(
+    () =>
+      typeof window === "undefined"
+        ? null
+        : new Outbox((_entry, reply: ServerReply) => {
+            if (!reply.ok && reply.status !== "duplicate" && reply.error) setNotice(reply.error);
+          }),
+    [],
+  );
+  useEffect(() => {
+    if (!outbox) return;
+    const unsubscribe = outbox.subscribe((n, err) => {
+      setPending(n);
+      setSaveError(err);
+    });
+    void outbox.flush();
+    const online = () => void outbox.flush();
+    window.addEventListener("online", online);
+    return () => {
+      unsubscribe();
+      window.removeEventListener("online", online);
+    };
+  }, [outbox]);
+
+  const current = entries[index] ?? null;
+
+  // A new card: restart its timer, move focus to it, and record keypress-to-card time.
+  useLayoutEffect(() => {
+    shownAt.current = Date.now();
+    answerClientId.current = newClientId();
+    if (keyMark.current !== null) {
+      performance.measure("review:key-to-card", { start: keyMark.current, end: performance.now() });
+      keyMark.current = null;
+    }
+  }, [current?.itemId, index]);
+  useEffect(() => {
+    if (document.activeElement === document.body || document.activeElement === null) cardRef.current?.focus({ preventScroll: true });
+  }, [index, revealed]);
+
+  // The local queue ran out: once every rating is saved, ask the server what is due now.
+  useEffect(() => {
+    if (current || !outbox || refilling) return;
+    if (remainingOnServer === 0 && doneHere === 0) return;
+    if (pending > 0) return;
+    setRefilling(true);
+    fetch("/api/review", { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then((r) => r.json() as Promise<{ view?: ReviewView }>)
+      .then((r) => {
+        if (r.view) {
+          setEntries(r.view.entries);
+          setIndex(0);
+          setRemainingOnServer(r.view.remaining);
+        }
+      })
+      .catch(() => undefined)
+      .finally(() => setRefilling(false));
+  }, [current, outbox, pending, refilling, remainingOnServer, doneHere]);
+
+  const advance = useCallback(() => {
+    setIndex((i) => i + 1);
+    setRevealed(false);
+    setFeedback(null);
+    setAnswerError(null);
+  }, []);
+
+  const rate = useCallback(
+    (rating: number) => {
+      if (!current || current.kind !== "card" || !outbox) return;
+      const clientId = newClientId();
+      outbox.add({
+        clientId,
+        itemId: current.itemId,
+        rating,
+        version: current.version,
+        durationMs: Date.now() - shownAt.current,
+        reviewedAt: Date.now(),
+      });
+      history.current.push({ entry: current, clientId });
+      setDoneHere((n) => n + 1);
+      setNotice(null);
+      advance();
+    },
+    [current, outbox, advance],
+  );
+
+  const undo = useCallback(async () => {
+    const last = history.current.pop();
+    if (!last || !outbox) {
+      setNotice("Nothing to undo.");
+      return;
+    }
+    const putBack = (entry: Presented) => {
+      setEntries((list) => [...list.slice(0, index), entry, ...list.slice(index)]);
+      setRevealed(false);
+      setFeedback(null);
+      setDoneHere((n) => Math.max(0, n - 1));
+      setNotice("Last review undone.");
+    };
+    if (outbox.remove(last.clientId)) {
+      putBack(last.entry);
+      return;
+    }
+    try {
+      const res = await fetch("/api/review", {
+        method: "POST",
+        body: new URLSearchParams({ intent: "undo", clientId: newClientId() }),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      const reply = (await res.json()) as ServerReply;
+      if (reply.ok && reply.status === "undone" && reply.itemId === last.entry.itemId) {
+        putBack({ ...last.entry, version: reply.version ?? last.entry.version + 2 });
+      } else {
+        setNotice(reply.error ?? "Nothing to undo.");
+      }
+    } catch {
+      history.current.push(last);
+      setNotice("Can't reach the server to undo; try again in a moment.");
+    }
+  }, [index, outbox]);
+
+  const submitAnswer = useCallback(
+    async (form: HTMLFormElement) => {
+      if (!current || current.kind !== "quiz") return;
+      const body = new URLSearchParams();
+      for (const [k, v] of new FormData(form).entries()) if (typeof v === "string") body.append(k, v);
+      body.set("durationMs", String(Date.now() - shownAt.current));
+      body.set("clientId", answerClientId.current);
+      setBusy(true);
+      try {
+        const res = await fetch("/api/review", { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
+        const reply = (await res.json()) as ServerReply & { feedback?: QuizFeedback };
+        if (reply.ok && reply.feedback) {
+          setFeedback(reply.feedback);
+          setDoneHere((n) => n + 1);
+        } else if (res.status === 409) {
+          setNotice(reply.error ?? "Already answered elsewhere.");
+          advance();
+        } else setAnswerError(reply.error ?? "That answer could not be checked.");
+      } catch {
+        setAnswerError("Can't reach the server: your answer was not saved yet. Check your connection and try again.");
+      } finally {
+        setBusy(false);
+      }
+    },
+    [current, advance],
+  );
+
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const target = e.target as HTMLElement | null;
+      const typing = target && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+      if ((e.key === "z" && (e.ctrlKey || e.metaKey)) || (!typing && (e.key === "u" || e.key === "U") && !e.ctrlKey && !e.metaKey && !e.altKey)) {
+        e.preventDefault();
+        void undo();
+        return;
+      }
+      if (typing || e.ctrlKey || e.metaKey || e.altKey || !current) return;
+      if (current.kind === "card") {
+        if (!revealed && (e.key === " " || e.key === "Enter")) {
+          if (target?.tagName === "BUTTON" || target?.tagName === "A") return; // let the focused control act
+          e.preventDefault();
+          setRevealed(true);
+        } else if (revealed && ["1", "2", "3", "4"].includes(e.key)) {
+          e.preventDefault();
+          keyMark.current = performance.now();
+          rate(Number(e.key));
+        }
+      } else if (current.kind === "quiz" && feedback && (e.key === "Enter" || e.key === " ")) {
+        if (target?.tagName === "BUTTON" || target?.tagName === "A") return;
+        e.preventDefault();
+        advance();
+      }
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [current, revealed, feedback, rate, undo, advance]);
+
+  const total = summary.reviewed + doneHere + Math.max(0, entries.length - index) + Math.max(0, remainingOnServer - entries.length);
+  const done = summary.reviewed + doneHere;
+  const [dismissed, setDismissed] = useState(false);
+  const pageFeedback = serverFeedback && !dismissed ? serverFeedback : null;
+
+  return (
+    <div className="review">
+      <div className="review-status">
+        <progress className="review-progress" max={Math.max(total, 1)} value={done} aria-label={`Reviewed ${done} of ${total} today`} />
+        <p className="muted">
+          {done} done · {Math.max(0, total - done)} to go
+          {pending > 0 ? (
+            <span className="unsaved" role="status">
+              {" "}
+              · {pending} unsaved review{pending === 1 ? "" : "s"}
+            </span>
+          ) : null}
+        </p>
+        {saveError ? (
+          <p className="notice" role="status">
+            {saveError}
+          </p>
+        ) : null}
+        {notice ? (
+          <p className="muted" role="status">
+            {notice}
+          </p>
+        ) : null}
+      </div>
+
+      {pageFeedback ? (
+        <div className="review-card">
+          <div className="card-front" dangerouslySetInnerHTML={{ __html: pageFeedback.promptHtml }} />
+          <QuizFeedbackBlock feedback={pageFeedback} onContinue={() => setDismissed(true)} />
+        </div>
+      ) : current ? (
+        <div className="review-card" ref={cardRef} tabIndex={-1} aria-live="polite" aria-atomic="false">
+          <p className="review-topic">
+            {current.topic} · {current.queue === "new" ? "new" : current.queue === "learning" ? "learning" : "review"} ·{" "}
+            {current.kind === "card" ? "flashcard" : current.kind === "quiz" ? "question" : "exercise"}
+          </p>
+          {current.kind === "card" ? (
+            <CardView entry={current} revealed={revealed} onReveal={() => setRevealed(true)} onRate={rate} />
+          ) : current.kind === "quiz" ? (
+            feedback && feedback.itemId === current.itemId ? (
+              <>
+                <div className="card-front" dangerouslySetInnerHTML={{ __html: current.question.promptHtml }} />
+                <QuizFeedbackBlock feedback={feedback} onContinue={advance} />
+              </>
+            ) : (
+              <Form
+                method="post"
+                className="quiz-question"
+                onSubmit={(e) => {
+                  if (!outbox) return;
+                  e.preventDefault();
+                  void submitAnswer(e.currentTarget);
+                }}
+              >
+                <input type="hidden" name="intent" value="answer" />
+                <input type="hidden" name="itemId" value={current.itemId} />
+                <input type="hidden" name="version" value={current.version} />
+                <input type="hidden" name="clientId" value={answerClientId.current} />
+                <QuestionFields question={current.question} />
+                {answerError ? (
+                  <p className="form-error" role="alert">
+                    {answerError}
+                  </p>
+                ) : null}
+                <div className="actions">
+                  <button type="submit" disabled={busy}>
+                    Check answer
+                  </button>
+                </div>
+              </Form>
+            )
+          ) : (
+            <div className="exercise-due">
+              <p className="card-front">
+                Implement <strong>{current.title}</strong> again, from the starter code.
+              </p>
+              <div className="cta-row">
+                <Link className="button" to={current.href}>
+                  Open the exercise
+                </Link>
+                <button type="button" className="secondary" onClick={advance}>
+                  Later
+                </button>
+              </div>
+            </div>
+          )}
+        </div>
+      ) : refilling ? (
+        <p role="status">Checking what is due…</p>
+      ) : (
+        <section className="review-summary" aria-labelledby="summary-title">
+          <h2 id="summary-title">{done > 0 ? "All done for now" : "Nothing is due"}</h2>
+          <dl className="stats">
+            <div>
+              <dt>Reviewed today</dt>
+              <dd>{done}</dd>
+            </div>
+            <div>
+              <dt>Accuracy</dt>
+              <dd>{summary.accuracy === null ? "–" : `${Math.round(summary.accuracy * 100)}%`}</dd>
+            </div>
+            <div>
+              <dt>Time spent</dt>
+              <dd>{formatDuration(summary.timeMs)}</dd>
+            </div>
+            <div>
+              <dt>Next due</dt>
+              <dd>{view.nextDue ? formatWhen(view.nextDue) : "when you open a new lesson"}</dd>
+            </div>
+          </dl>
+          <p>
+            {pending > 0 ? "Your last reviews are still being saved. " : ""}
+            New flashcards join your reviews from the lessons you open. <Link to="/lessons">Go to the lessons</Link>.
+          </p>
+        </section>
+      )}
+
+      <Form
+        method="post"
+        className="undo-form"
+        onSubmit={(e) => {
+          if (!outbox) return;
+          e.preventDefault();
+          void undo();
+        }}
+      >
+        <input type="hidden" name="intent" value="undo" />
+        <input type="hidden" name="clientId" value={answerClientId.current} />
+        <button type="submit" className="secondary">
+          Undo last review <kbd>U</kbd>
+        </button>
+      </Form>
+      <p className="hint keys-hint">
+        Keys: <kbd>Space</kbd> or <kbd>Enter</kbd> show the answer, <kbd>1</kbd>–<kbd>4</kbd> rate, <kbd>U</kbd> undo.
+      </p>
+    </div>
+  );
+}
+
+function CardView({
+  entry,
+  revealed,
+  onReveal,
+  onRate,
+}: {
+  entry: Extract<Presented, { kind: "card" }>;
+  revealed: boolean;
+  onReveal: () => void;
+  onRate: (rating: number) => void;
+}) {
+  return (
+    <>
+      <div className="card-front" dangerouslySetInnerHTML={{ __html: entry.frontHtml }} />
+      {revealed ? (
+        <>
+          <div className="card-back">
+            <h2 className="visually-hidden">Answer</h2>
+            <div dangerouslySetInnerHTML={{ __html: entry.backHtml }} />
+          </div>
+          <Form method="post" className="rating-buttons" aria-label="How well did you remember?">
+            <input type="hidden" name="intent" value="rate" />
+            <input type="hidden" name="itemId" value={entry.itemId} />
+            <input type="hidden" name="version" value={entry.version} />
+            {/* Without JavaScript: stable per item and version, so a double submit is stored once. */}
+            <input type="hidden" name="clientId" value={`form-${fnv(entry.itemId)}-v${entry.version}`} />
+            {RATINGS.map((r) => (
+              <button
+                key={r.value}
+                type="submit"
+                name="rating"
+                value={r.value}
+                className={`rating rating-${r.label.toLowerCase()}`}
+                onClick={(e) => {
+                  if (typeof window === "undefined") return;
+                  e.preventDefault();
+                  onRate(r.value);
+                }}
+              >
+                <span className="rating-label">
+                  {r.label} <kbd>{r.key}</kbd>
+                </span>
+                <span className="rating-interval">{entry.previews[r.value]}</span>
+              </button>
+            ))}
+          </Form>
+        </>
+      ) : (
+        <Form
+          method="get"
+          onSubmit={(e) => {
+            e.preventDefault();
+            onReveal();
+          }}
+        >
+          <input type="hidden" name="reveal" value={entry.itemId} />
+          <button type="submit" className="reveal">
+            Show answer <kbd>Space</kbd>
+          </button>
+        </Form>
+      )}
+    </>
+  );
+}
+
+function QuizFeedbackBlock({ feedback, onContinue }: { feedback: QuizFeedback; onContinue: () => void }) {
+  return (
+    <div className={feedback.correct ? "feedback correct" : "feedback wrong"} role="status">
+      <p className="feedback-verdict">{feedback.correct ? "Correct." : "Not quite."}</p>
+      <p>
+        <strong>Answer:</strong> <span dangerouslySetInnerHTML={{ __html: feedback.answerHtml }} />
+      </p>
+      <div className="feedback-explanation" dangerouslySetInnerHTML={{ __html: feedback.explanationHtml }} />
+      <p>
+        <a href={feedback.sectionHref}>Read the lesson section</a>
+      </p>
+      <p>
+        {/* A link without JavaScript (back to the queue), a button-like dismiss with it. */}
+        <a
+          className="button"
+          href="/review"
+          autoFocus
+          onClick={(e) => {
+            e.preventDefault();
+            onContinue();
+          }}
+        >
+          Continue <kbd>Enter</kbd>
+        </a>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,184 @@
+/**
+ * All scheduling goes through here: a thin, pure wrapper around ts-fsrs
+ * (FSRS-6). Time is always a parameter; nothing reads the clock.
+ *
+ * Our MemoryState is ts-fsrs's Card in camelCase, with `lastReview: null`
+ * instead of undefined so it round-trips through the database and JSON.
+ */
+import {
+  createEmptyCard,
+  fsrs,
+  generatorParameters,
+  Rating,
+  State,
+  type Card,
+  type FSRS,
+  type Grade,
+  type ReviewLog as FsrsLog,
+  type StepUnit,
+} from "ts-fsrs";
+
+export { Rating, State };
+export type { Grade };
+
+export const GRADES = [Rating.Again, Rating.Hard, Rating.Good, Rating.Easy] as const;
+export const RATING_LABEL: Record<Grade, string> = {
+  [Rating.Again]: "Again",
+  [Rating.Hard]: "Hard",
+  [Rating.Good]: "Good",
+  [Rating.Easy]: "Easy",
+};
+
+export interface MemoryState {
+  due: Date;
+  stability: number;
+  difficulty: number;
+  elapsedDays: number;
+  scheduledDays: number;
+  learningSteps: number;
+  reps: number;
+  lapses: number;
+  state: State;
+  lastReview: Date | null;
+}
+
+export interface SchedulerSettings {
+  desiredRetention: number; // 0.70 to 0.99
+  maximumInterval: number; // days
+  learningSteps: string; // "1m 10m"
+  relearningSteps: string; // "10m"
+  weights?: readonly number[] | null; // the learner's optimised FSRS-6 weights
+  enableFuzz?: boolean; // default true
+}
+
+export const DEFAULT_SETTINGS: SchedulerSettings = {
+  desiredRetention: 0.9,
+  maximumInterval: 36500,
+  learningSteps: "1m 10m",
+  relearningSteps: "10m",
+  weights: null,
+  enableFuzz: true,
+};
+
+export function parseSteps(steps: string): StepUnit[] {
+  const parts = steps.trim().split(/\s+/).filter(Boolean);
+  for (const p of parts) if (!/^\d+(\.\d+)?[mhd]$/.test(p)) throw new Error(`invalid step "${p}"`);
+  return parts as StepUnit[];
+}
+
+export function toCard(s: MemoryState): Card {
+  return {
+    due: s.due,
+    stability: s.stability,
+    difficulty: s.difficulty,
+    elapsed_days: s.elapsedDays,
+    scheduled_days: s.scheduledDays,
+    learning_steps: s.learningSteps,
+    reps: s.reps,
+    lapses: s.lapses,
+    state: s.state,
+    last_review: s.lastReview ?? undefined,
+  };
+}
+
+export function fromCard(c: Card): MemoryState {
+  return {
+    due: c.due,
+    stability: c.stability,
+    difficulty: c.difficulty,
+    elapsedDays: c.elapsed_days,
+    scheduledDays: c.scheduled_days,
+    learningSteps: c.learning_steps,
+    reps: c.reps,
+    lapses: c.lapses,
+    state: c.state,
+    lastReview: c.last_review ?? null,
+  };
+}
+
+export function newMemoryState(now: Date): MemoryState {
+  return fromCard(createEmptyCard(now));
+}
+
+/** The ts-fsrs ReviewLog a rollback needs, rebuilt from the state before a review. */
+export function logFromStateBefore(before: MemoryState, rating: Grade, reviewedAt: Date): FsrsLog {
+  return {
+    rating,
+    state: before.state,
+    due: before.due,
+    stability: before.stability,
+    difficulty: before.difficulty,
+    elapsed_days: before.elapsedDays,
+    last_elapsed_days: before.elapsedDays,
+    scheduled_days: before.scheduledDays,
+    learning_steps: before.learningSteps,
+    review: reviewedAt,
+  };
+}
+
+export interface Scheduler {
+  next(state: MemoryState, now: Date, rating: Grade): MemoryState;
+  /** What each rating would schedule, for the buttons ("10m", "1d", "3d", "8d"). */
+  preview(state: MemoryState, now: Date): Record<Grade, { due: Date; label: string }>;
+  /** The state before `rating` was applied at `reviewedAt`, computed by ts-fsrs. */
+  rollback(after: MemoryState, before: MemoryState, rating: Grade, reviewedAt: Date): MemoryState;
+  /** Probability of recall at `now` (0 for a never-reviewed item). */
+  retrievability(state: MemoryState, now: Date): number;
+  engine: FSRS;
+}
+
+export function createScheduler(settings: SchedulerSettings): Scheduler {
+  const engine = fsrs(
+    generatorParameters({
+      request_retention: settings.desiredRetention,
+      maximum_interval: settings.maximumInterval,
+      enable_fuzz: settings.enableFuzz ?? true,
+      enable_short_term: true,
+      learning_steps: parseSteps(settings.learningSteps),
+      relearning_steps: parseSteps(settings.relearningSteps),
+      ...(settings.weights && settings.weights.length === 21 ? { w: [...settings.weights] } : {}),
+    }),
+  );
+  return {
+    engine,
+    next: (state, now, rating) => fromCard(engine.next(toCard(state), now, rating).card),
+    preview(state, now) {
+      const out = {} as Record<Grade, { due: Date; label: string }>;
+      for (const g of GRADES) {
+        const due = engine.next(toCard(state), now, g).card.due;
+        out[g] = { due, label: formatInterval(due.getTime() - now.getTime()) };
+      }
+      return out;
+    },
+    rollback: (after, before, rating, reviewedAt) => fromCard(engine.rollback(toCard(after), logFromStateBefore(before, rating, reviewedAt))),
+    retrievability: (state, now) => (state.state === State.New ? 0 : engine.get_retrievability(toCard(state), now, false)),
+  };
+}
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Anki-style interval labels: "<1m", "10m", "3h", "1d", "12d", "3.5mo", "1.2y". */
+export function formatInterval(ms: number): string {
+  if (ms < MINUTE_MS) return "<1m";
+  if (ms < HOUR_MS) return `${Math.round(ms / MINUTE_MS)}m`;
+  if (ms < DAY_MS) return `${Math.round(ms / HOUR_MS)}h`;
+  const days = ms / DAY_MS;
+  if (days < 30) return `${Math.round(days)}d`;
+  if (days < 365) return `${trim(days / 30)}mo`;
+  return `${trim(days / 365)}y`;
+}
+
+function trim(x: number): string {
+  return x < 10 ? String(Math.round(x * 10) / 10) : String(Math.round(x));
+}
+
+/** Serialise for the ReviewLog's stateBefore/stateAfter columns. */
+export function stateToJson(s: MemoryState) {
+  return { ...s, due: s.due.toISOString(), lastReview: s.lastReview?.toISOString() ?? null };
+}
+
+export function stateFromJson(j: ReturnType<typeof stateToJson>): MemoryState {
+  return { ...j, due: new Date(j.due), lastReview: j.lastReview ? new Date(j.lastReview) : null };
+}

@@ -1,0 +1,141 @@
+/**
+ * Ratings waiting for the server, kept in localStorage until the server
+ * acknowledges them, so closing the tab or losing the network loses nothing.
+ * Each carries its client id: a resend after a lost acknowledgement is stored once.
+ */
+export interface OutboxEntry {
+  clientId: string;
+  itemId: string;
+  rating: number;
+  version: number;
+  durationMs: number;
+  reviewedAt: number;
+}
+
+type Listener = (pending: number, lastError: string | null) => void;
+
+const KEY = "attention-span:outbox:v1";
+const MAX_BACKOFF_MS = 30_000;
+
+function read(): OutboxEntry[] {
+  try {
+    const raw = localStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as OutboxEntry[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+function write(entries: OutboxEntry[]) {
+  localStorage.setItem(KEY, JSON.stringify(entries));
+}
+
+export interface ServerReply {
+  ok: boolean;
+  status?: string;
+  error?: string;
+  itemId?: string;
+  version?: number;
+  view?: unknown;
+}
+
+export class Outbox {
+  private listeners = new Set<Listener>();
+  private flushing = false;
+  private backoffMs = 1000;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  lastError: string | null = null;
+
+  constructor(
+    private readonly onReply: (entry: OutboxEntry, reply: ServerReply) => void,
+    private readonly endpoint = "/api/review",
+  ) {}
+
+  pending(): OutboxEntry[] {
+    return read();
+  }
+
+  subscribe(fn: Listener) {
+    this.listeners.add(fn);
+    fn(read().length, this.lastError);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit() {
+    const n = read().length;
+    for (const fn of this.listeners) fn(n, this.lastError);
+  }
+
+  /** Stores the rating durably first, then tries to send it. */
+  add(entry: OutboxEntry) {
+    write([...read(), entry]);
+    this.emit();
+    void this.flush();
+  }
+
+  /** Takes back a rating that has not reached the server yet. */
+  remove(clientId: string): boolean {
+    const entries = read();
+    const rest = entries.filter((e) => e.clientId !== clientId);
+    if (rest.length === entries.length) return false;
+    write(rest);
+    this.emit();
+    return true;
+  }
+
+  async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    try {
+      for (;;) {
+        const next = read()[0];
+        if (!next) break;
+        let reply: ServerReply;
+        let status: number;
+        try {
+          const body = new URLSearchParams({
+            intent: "rate",
+            itemId: next.itemId,
+            rating: String(next.rating),
+            version: String(next.version),
+            durationMs: String(next.durationMs),
+            clientId: next.clientId,
+            reviewedAt: String(next.reviewedAt),
+          });
+          const res = await fetch(this.endpoint, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
+          status = res.status;
+          reply = (await res.json().catch(() => ({ ok: false, error: `HTTP ${res.status}` }))) as ServerReply;
+        } catch {
+          this.retryLater("Can't reach the server. Your reviews are kept on this device and will be saved when it is back.");
+          return;
+        }
+        if (status >= 500 || status === 401 || status === 429) {
+          this.retryLater(status === 401 ? "You are logged out: log in again to save these reviews." : `The server had a problem (HTTP ${status}); retrying.`);
+          return;
+        }
+        // Saved, already saved, or refused for good (4xx): either way it leaves the outbox.
+        write(read().filter((e) => e.clientId !== next.clientId));
+        this.backoffMs = 1000;
+        this.lastError = null;
+        this.emit();
+        this.onReply(next, reply);
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private retryLater(message: string) {
+    this.lastError = message;
+    this.emit();
+    this.timer = setTimeout(() => void this.flush(), this.backoffMs);
+    this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
+  }
+}
+
+export function newClientId(): string {
+  if (typeof crypto !== "undefined" && "randomUUID" in crypto) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}

@@ -1,0 +1,41 @@
+/** Queue entries as the review page shows them. Content HTML is rendered once per process. */
+import { getContentItem, renderInline } from "~/content/course.server";
+import { publicQuestion, type PublicQuestion } from "~/quiz/present.server";
+import { newMemoryState, type MemoryState, type Scheduler } from "~/domain/scheduler";
+import type { QueueEntryKind } from "~/domain/queue";
+
+export type Presented =
+  | { itemId: string; kind: "card"; queue: QueueEntryKind; version: number; topic: string; frontHtml: string; backHtml: string; previews: Record<number, string> }
+  | { itemId: string; kind: "quiz"; queue: QueueEntryKind; version: number; topic: string; question: PublicQuestion }
+  | { itemId: string; kind: "exercise"; queue: QueueEntryKind; version: number; topic: string; title: string; href: string };
+
+const cardHtml = new Map<string, { frontHtml: string; backHtml: string }>();
+
+function seedOf(id: string, reps: number) {
+  let h = 2166136261;
+  for (const ch of id) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return (h ^ reps) >>> 0;
+}
+
+export function present(
+  entry: { itemId: string; kind: QueueEntryKind },
+  version: number,
+  state: MemoryState | undefined,
+  scheduler: Scheduler,
+  now: Date,
+): Presented | null {
+  const item = getContentItem(entry.itemId);
+  if (!item) return null;
+  const base = { itemId: entry.itemId, queue: entry.kind, version, topic: item.topic.title };
+  if (item.kind === "card") {
+    let html = cardHtml.get(item.id);
+    if (!html) {
+      html = { frontHtml: renderInline(item.card.front), backHtml: renderInline(item.card.back) };
+      cardHtml.set(item.id, html);
+    }
+    const preview = scheduler.preview(state ?? newMemoryState(now), now);
+    return { ...base, kind: "card", ...html, previews: { 1: preview[1].label, 2: preview[2].label, 3: preview[3].label, 4: preview[4].label } };
+  }
+  if (item.kind === "quiz") return { ...base, kind: "quiz", question: publicQuestion(item.question, seedOf(item.id, state?.reps ?? 0)) };
+  return { ...base, kind: "exercise", title: item.exercise.title, href: `/exercises/${item.id}?review=1` };
+}

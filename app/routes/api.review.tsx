@@ -1,0 +1,21 @@
+/**
+ * The review page's background saves (JSON). Each call is committed before the
+ * answer goes out; the answer carries the refreshed head of the queue.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { formDataOr400, requireUserIdForApi } from "~/auth/api.server";
+import { applyReviewAction, reviewView } from "~/review/actions.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const userId = await requireUserIdForApi(request);
+  return Response.json({ ok: true, view: await reviewView(userId, new Date(), 30) }, { headers: { "Cache-Control": "no-store" } });
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const userId = await requireUserIdForApi(request);
+  const form = await formDataOr400(request);
+  const now = new Date();
+  const outcome = await applyReviewAction(userId, form, now);
+  const view = await reviewView(userId, now, 10);
+  return Response.json({ ...outcome, view }, { status: outcome.ok ? 200 : outcome.httpStatus, headers: { "Cache-Control": "no-store" } });
+}
