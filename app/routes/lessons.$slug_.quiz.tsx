@@ -1,0 +1,248 @@
+/**
+ * A lesson's quiz, one question at a time, graded on the server so it works
+ * without JavaScript. Feedback follows every answer; the result page lists
+ * what was missed. Choices are shuffled per attempt; correct answers never
+ * reach the page before the learner has answered.
+ */
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
+import { requireUser } from "~/auth/session.server";
+import { getTopic, renderInline } from "~/content/course.server";
+import { activeAttempt, answerQuestion, getAttempt, startAttempt } from "~/quiz/lesson-quiz.server";
+import { feedbackFor, publicQuestion, rawAnswerFromForm } from "~/quiz/present.server";
+import { quizScoresByTopic } from "~/quiz/quiz.server";
+import { notFound } from "~/utils/http.server";
+import { pageTitle } from "~/utils/meta";
+import { QuestionFields } from "~/components/question-fields";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data ? `Quiz: ${data.title}` : "Quiz");
+
+function seedFor(attemptSeed: number, questionId: string) {
+  let h = attemptSeed >>> 0;
+  for (const ch of questionId) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return h >>> 0;
+}
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  const topic = getTopic(params.slug ?? "");
+  if (!topic) notFound(`There is no lesson called "${params.slug}".`);
+  const url = new URL(request.url);
+  const base = { slug: topic.slug, title: topic.title, total: topic.questions.length };
+
+  const resultId = url.searchParams.get("result");
+  if (resultId) {
+    const attempt = await getAttempt(user.id, resultId);
+    if (!attempt || attempt.topicId !== topic.slug || !attempt.finishedAt) notFound("No finished quiz attempt here.");
+    const missed = attempt.answers
+      .filter((a) => !a.correct)
+      .map((a) => topic.questions.find((q) => q.id === a.itemId))
+      .filter((q): q is NonNullable<typeof q> => q !== undefined)
+      .map((q) => ({ id: q.id, promptHtml: renderInline(q.prompt), ...feedbackFor(q, topic.slug, false) }));
+    return { ...base, mode: "result" as const, correct: attempt.correct, answered: attempt.answers.length, missed };
+  }
+
+  const attempt = await activeAttempt(user.id, topic.slug);
+  const feedbackId = url.searchParams.get("feedback");
+  if (feedbackId) {
+    const attemptId = url.searchParams.get("attempt") ?? "";
+    const fbAttempt = attempt?.id === attemptId ? attempt : await getAttempt(user.id, attemptId);
+    const answer = fbAttempt?.answers.find((a) => a.itemId === feedbackId);
+    const question = topic.questions.find((q) => q.id === feedbackId);
+    if (fbAttempt && answer && question) {
+      return {
+        ...base,
+        mode: "feedback" as const,
+        attemptId: fbAttempt.id,
+        finished: fbAttempt.finishedAt !== null,
+        position: fbAttempt.answers.findIndex((a) => a.itemId === feedbackId) + 1,
+        promptHtml: renderInline(question.prompt),
+        feedback: feedbackFor(question, topic.slug, answer.correct),
+      };
+    }
+  }
+
+  if (!attempt) {
+    const scores = await quizScoresByTopic(user.id);
+    return { ...base, mode: "intro" as const, score: scores[topic.slug] ?? null };
+  }
+  const answered = new Set(attempt.answers.map((a) => a.itemId));
+  const next = topic.questions.find((q) => !answered.has(q.id));
+  if (!next) return { ...base, mode: "intro" as const, score: null };
+  return {
+    ...base,
+    mode: "question" as const,
+    attemptId: attempt.id,
+    position: attempt.answers.length + 1,
+    question: publicQuestion(next, seedFor(attempt.seed, next.id)),
+    shownAt: Date.now(),
+  };
+}
+
+const StartSchema = z.object({ intent: z.literal("start") });
+const AnswerSchema = z.object({
+  intent: z.literal("answer"),
+  attemptId: z.string().min(1).max(64),
+  questionId: z.string().min(1).max(100),
+  shownAt: z.coerce.number().int().nonnegative().optional(),
+});
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireUser(request);
+  const topic = getTopic(params.slug ?? "");
+  if (!topic) notFound(`There is no lesson called "${params.slug}".`);
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return data({ error: "The form could not be read." }, { status: 400 });
+  }
+  const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
+  if (StartSchema.safeParse(fields).success) {
+    if (topic.questions.length === 0) return data({ error: "This lesson has no quiz yet." }, { status: 400 });
+    await startAttempt(user.id, topic);
+    return redirect(`/lessons/${topic.slug}/quiz`, 303);
+  }
+  const parsed = AnswerSchema.safeParse(fields);
+  if (!parsed.success) return data({ error: "That answer could not be read. Please answer again." }, { status: 400 });
+  const now = Date.now();
+  const timeMs = parsed.data.shownAt && parsed.data.shownAt <= now ? now - parsed.data.shownAt : 0;
+  const result = await answerQuestion(user.id, topic, {
+    attemptId: parsed.data.attemptId,
+    questionId: parsed.data.questionId,
+    raw: rawAnswerFromForm(form),
+    timeMs,
+  });
+  if (!result.ok) return data({ error: result.error }, { status: result.status });
+  const q = new URLSearchParams({ attempt: parsed.data.attemptId, feedback: parsed.data.questionId });
+  return redirect(`/lessons/${topic.slug}/quiz?${q}`, 303);
+}
+
+export default function LessonQuiz() {
+  const d = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
+  return (
+    <div className="quiz">
+      <p className="muted">
+        <Link to={`/lessons/${d.slug}`}>{d.title}</Link> / Quiz
+      </p>
+      <h1>Quiz: {d.title}</h1>
+      {actionData && "error" in actionData ? (
+        <p className="form-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
+
+      {d.mode === "intro" ? (
+        <section>
+          <p className="lede">
+            {d.total} questions, one at a time, each explained after you answer. Your first answer to each question also schedules it: it comes back in
+            your daily review, sooner if you missed it.
+          </p>
+          {d.score ? (
+            <p>
+              Your scores so far: latest {d.score.latest}%, best {d.score.best}% ({d.score.attempts} attempt{d.score.attempts === 1 ? "" : "s"}).
+            </p>
+          ) : null}
+          <Form method="post">
+            <input type="hidden" name="intent" value="start" />
+            <button type="submit" disabled={busy || d.total === 0}>
+              {d.score ? "Take the quiz again" : "Start the quiz"}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+
+      {d.mode === "question" ? (
+        <section aria-labelledby="quiz-progress">
+          <p id="quiz-progress" className="muted">
+            Question {d.position} of {d.total}
+          </p>
+          <progress max={d.total} value={d.position - 1} aria-label={`Question ${d.position} of ${d.total}`} className="review-progress" />
+          <Form method="post" className="review-card" key={d.question.id}>
+            <input type="hidden" name="intent" value="answer" />
+            <input type="hidden" name="attemptId" value={d.attemptId} />
+            <input type="hidden" name="questionId" value={d.question.id} />
+            <input type="hidden" name="shownAt" value={d.shownAt} />
+            <QuestionFields question={d.question} />
+            <div className="actions">
+              <button type="submit" disabled={busy}>
+                Check answer
+              </button>
+            </div>
+          </Form>
+        </section>
+      ) : null}
+
+      {d.mode === "feedback" ? (
+        <section className="review-card" aria-labelledby="fb-title">
+          <p className="muted">
+            Question {d.position} of {d.total}
+          </p>
+          <h2 id="fb-title" className="card-front" dangerouslySetInnerHTML={{ __html: d.promptHtml }} />
+          <div className={d.feedback.correct ? "feedback correct" : "feedback wrong"} role="status">
+            <p className="feedback-verdict">{d.feedback.correct ? "Correct." : "Not quite."}</p>
+            <p>
+              <strong>Answer:</strong> <span dangerouslySetInnerHTML={{ __html: d.feedback.answerHtml }} />
+            </p>
+            <div dangerouslySetInnerHTML={{ __html: d.feedback.explanationHtml }} />
+            <p>
+              <a href={d.feedback.sectionHref}>Read the lesson section</a>
+            </p>
+          </div>
+          <p className="cta-row">
+            {d.finished ? (
+              <Link className="button" to={`/lessons/${d.slug}/quiz?result=${d.attemptId}`} autoFocus>
+                See your result
+              </Link>
+            ) : (
+              <Link className="button" to={`/lessons/${d.slug}/quiz`} autoFocus>
+                Next question
+              </Link>
+            )}
+          </p>
+        </section>
+      ) : null}
+
+      {d.mode === "result" ? (
+        <section aria-labelledby="result-title">
+          <h2 id="result-title">
+            Your score: {d.correct} of {d.answered} ({d.answered ? Math.round((100 * d.correct) / d.answered) : 0}%)
+          </h2>
+          {d.missed.length === 0 ? (
+            <p className="success">Every answer right. These questions will still come back for review, spaced further apart.</p>
+          ) : (
+            <>
+              <p>The questions you missed come back in your next review session. Here is what to remember:</p>
+              <ol className="missed">
+                {d.missed.map((m) => (
+                  <li key={m.id} className="review-card">
+                    <p className="card-front" dangerouslySetInnerHTML={{ __html: m.promptHtml }} />
+                    <p>
+                      <strong>Answer:</strong> <span dangerouslySetInnerHTML={{ __html: m.answerHtml }} />
+                    </p>
+                    <div dangerouslySetInnerHTML={{ __html: m.explanationHtml }} />
+                    <p>
+                      <a href={m.sectionHref}>Read the lesson section</a>
+                    </p>
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
+          <div className="cta-row">
+            <Link className="button" to="/review">
+              Go to review
+            </Link>
+            <Link className="button secondary" to={`/lessons/${d.slug}/quiz`}>
+              Back to the quiz page
+            </Link>
+          </div>
+        </section>
+      ) : null}
+    </div>
+  );
+}

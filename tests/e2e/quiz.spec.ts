@@ -1,0 +1,70 @@
+import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
+import { answer, questionsOf } from "./quiz-helpers";
+
+test("a lesson quiz: feedback after each answer, a score, and missed questions come back in review", async ({ page }) => {
+  const questions = questionsOf("books");
+  await signUp(page);
+  await page.goto("/lessons/books/quiz");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Start the quiz" }).click();
+  const wrongOnes = new Set([0, 2]);
+  for (const [i, q] of questions.entries()) {
+    await expect(page.getByText(`Question ${i + 1} of ${questions.length}`).first()).toBeVisible();
+    if (i === 0) await expectAccessible(page);
+    await hydrated(page);
+    await answer(page, q, !wrongOnes.has(i));
+    const verdict = page.locator(".feedback-verdict");
+    await expect(verdict).toHaveText(wrongOnes.has(i) ? "Not quite." : "Correct.");
+    await expect(page.locator(".feedback")).toContainText("Answer:");
+    await expect(page.getByRole("link", { name: "Read the lesson section" })).toHaveAttribute("href", new RegExp(`/lessons/books#${q.section}$`));
+    if (i === 0) await expectAccessible(page);
+    await page.getByRole("link", { name: i === questions.length - 1 ? "See your result" : "Next question" }).click();
+  }
+  const right = questions.length - wrongOnes.size;
+  await expect(page.getByRole("heading", { name: `Your score: ${right} of ${questions.length}` })).toBeVisible();
+  await expect(page.locator(".missed > li")).toHaveCount(wrongOnes.size);
+  await expectAccessible(page);
+
+  // The lesson list shows the score.
+  await page.goto("/lessons");
+  await expect(page.locator(".lesson-card", { hasText: "Books" })).toContainText(`latest ${Math.round((100 * right) / questions.length)}%`);
+
+  // Missed questions (rated Again) are back in the review queue as questions to answer.
+  await page.goto("/review");
+  const missedIds = [...wrongOnes].map((i) => questions[i]!.id);
+  const shown = await page.locator('input[name="itemId"]').first().getAttribute("value");
+  expect(missedIds).toContain(shown);
+  await expect(page.getByRole("button", { name: "Check answer" })).toBeVisible();
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the quiz works as plain forms", async ({ page }) => {
+    const questions = questionsOf("transformers").slice(0, 3);
+    await signUp(page);
+    await page.goto("/lessons/transformers/quiz");
+    await page.getByRole("button", { name: "Start the quiz" }).click();
+    for (const [i, q] of questions.entries()) {
+      await answer(page, q, i !== 1);
+      await expect(page.locator(".feedback-verdict")).toHaveText(i === 1 ? "Not quite." : "Correct.");
+      await page.getByRole("link", { name: "Next question" }).click();
+    }
+    await expect(page.getByText("Question 4 of")).toBeVisible();
+  });
+
+  test("reviewing cards works as plain forms", async ({ page }) => {
+    await signUp(page);
+    await page.goto("/lessons/attention");
+    await page.goto("/review");
+    const front = await page.locator(".card-front").innerText();
+    await page.getByRole("button", { name: /Show answer/ }).click();
+    await expect(page.locator(".card-back")).toBeVisible();
+    await page.getByRole("button", { name: /Good/ }).click();
+    await expect(page.getByText("1 done")).toBeVisible();
+    expect(await page.locator(".card-front").innerText()).not.toBe(front);
+    await page.getByRole("button", { name: /Undo last review/ }).click();
+    await expect(page.getByText("Last review undone.")).toBeVisible();
+    await expect(page.locator(".card-front")).toHaveText(front);
+  });
+});
