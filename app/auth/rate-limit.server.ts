@@ -60,9 +60,11 @@ export function clientIp(request: Request): string {
   return request.headers.get("x-client-ip") ?? "unknown";
 }
 
+/** The message and headers of a 429, for a form to show beside its fields. */
 export function tooManyRequests(retryAfterSeconds: number) {
-  return new Response(`Too many attempts. Try again in ${Math.ceil(retryAfterSeconds / 60)} minute(s).`, {
-    status: 429,
-    headers: { "Retry-After": String(retryAfterSeconds), "Content-Type": "text/plain; charset=utf-8" },
-  });
+  const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
+  return {
+    message: `Too many attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+    init: { status: 429, headers: { "Retry-After": String(retryAfterSeconds) } },
+  };
 }

@@ -105,7 +105,7 @@ export function logFromStateBefore(before: MemoryState, rating: Grade, reviewedA
   return {
     rating,
     state: before.state,
-    due: before.due,
+    due: before.lastReview ?? before.due, // as ts-fsrs logs it: the last review, or the due date of a new card
     stability: before.stability,
     difficulty: before.difficulty,
     elapsed_days: before.elapsedDays,
@@ -120,7 +120,11 @@ export interface Scheduler {
   next(state: MemoryState, now: Date, rating: Grade): MemoryState;
   /** What each rating would schedule, for the buttons ("10m", "1d", "3d", "8d"). */
   preview(state: MemoryState, now: Date): Record<Grade, { due: Date; label: string }>;
-  /** The state before `rating` was applied at `reviewedAt`, computed by ts-fsrs. */
+  /**
+   * The state before `rating` was applied at `reviewedAt`: ts-fsrs's rollback,
+   * completed with the two fields its log cannot carry (the previous due date
+   * and elapsed days), which we keep in our own log.
+   */
   rollback(after: MemoryState, before: MemoryState, rating: Grade, reviewedAt: Date): MemoryState;
   /** Probability of recall at `now` (0 for a never-reviewed item). */
   retrievability(state: MemoryState, now: Date): number;
@@ -150,7 +154,11 @@ export function createScheduler(settings: SchedulerSettings): Scheduler {
       }
       return out;
     },
-    rollback: (after, before, rating, reviewedAt) => fromCard(engine.rollback(toCard(after), logFromStateBefore(before, rating, reviewedAt))),
+    // ts-fsrs sets the restored due date to the review time (its log does not keep the old due date); we know it.
+    rollback: (after, before, rating, reviewedAt) => ({
+      ...fromCard(engine.rollback(toCard(after), logFromStateBefore(before, rating, reviewedAt))),
+      due: before.due,
+    }),
     retrievability: (state, now) => (state.state === State.New ? 0 : engine.get_retrievability(toCard(state), now, false)),
   };
 }

@@ -1,5 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireAnonymous, safeRedirect, startSession } from "~/auth/session.server";
 import { LoginSchema, fieldErrors } from "~/auth/schemas";
@@ -10,6 +10,9 @@ import { pageTitle } from "~/utils/meta";
 import { Field } from "~/components/field";
 
 export const meta: MetaFunction = () => pageTitle("Log in");
+
+/** A 429 keeps its Retry-After header. */
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
@@ -28,7 +31,10 @@ export async function action({ request }: ActionFunctionArgs) {
     [`login:ip:${clientIp(request)}`, ipLimit()],
     [userKey, userLimit()],
   ]);
-  if (!limit.allowed) throw tooManyRequests(limit.retryAfterSeconds);
+  if (!limit.allowed) {
+    const tooMany = tooManyRequests(limit.retryAfterSeconds);
+    return data({ ok: false as const, errors: { form: tooMany.message } as Record<string, string>, username: String(form.username ?? "") }, tooMany.init);
+  }
   const user = await authenticate(parsed.data.username, parsed.data.password);
   if (!user) return badRequest({ errors: { form: FAILED } as Record<string, string>, username: parsed.data.username }, { status: 401 });
   await clear(userKey);

@@ -1,5 +1,5 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { requireAnonymous, safeRedirect, startSession } from "~/auth/session.server";
@@ -12,6 +12,9 @@ import { Field } from "~/components/field";
 
 export const meta: MetaFunction = () => pageTitle("Sign up");
 
+/** A 429 keeps its Retry-After header. */
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
+
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireAnonymous(request);
   return null;
@@ -21,7 +24,10 @@ export async function action({ request }: ActionFunctionArgs) {
   await requireAnonymous(request);
   const form = Object.fromEntries(await request.formData());
   const limit = await hit([[`signup:ip:${clientIp(request)}`, ipLimit()]]);
-  if (!limit.allowed) throw tooManyRequests(limit.retryAfterSeconds);
+  if (!limit.allowed) {
+    const tooMany = tooManyRequests(limit.retryAfterSeconds);
+    return data({ ok: false as const, errors: { form: tooMany.message } as Record<string, string>, username: String(form.username ?? "") }, tooMany.init);
+  }
   const parsed = SignupSchema.safeParse(form);
   if (!parsed.success) return badRequest({ errors: fieldErrors(parsed.error), username: String(form.username ?? "") });
   try {
@@ -48,6 +54,11 @@ export default function Signup() {
       <Form method="post" noValidate>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         <input type="hidden" name="timeZone" value={timeZone} />
+        {errors.form ? (
+          <p className="form-error" role="alert">
+            {errors.form}
+          </p>
+        ) : null}
         <Field name="username" label="Username" autoComplete="username" error={errors.username} defaultValue={result?.username} hint="3 to 32 letters, digits, dots, dashes or underscores. Not case-sensitive." autoFocus />
         <Field name="password" label="Password" type="password" autoComplete="new-password" error={errors.password} hint="At least 10 characters." />
         <Field name="confirm" label="Repeat the password" type="password" autoComplete="new-password" error={errors.confirm} />

@@ -1,0 +1,129 @@
+/**
+ * Starts the real built server (server.mjs) on a free port with a fresh data
+ * folder, and gives tests an HTTP client with a cookie jar that sends our own
+ * Origin, like a browser would. Needs `npm run build` first (npm test does it).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+export const root = path.resolve(__dirname, "..", "..");
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on("error", reject);
+  });
+}
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  logs: () => string;
+  db: () => Database.Database;
+  stop: () => Promise<void>;
+}
+
+export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+  if (!fs.existsSync(path.join(root, "build", "server", "index.js"))) throw new Error("build/ is missing: run npm run build first");
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "as-int-"));
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, ["server.mjs"], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    try {
+      const res = await fetch(`${url}/healthz`);
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (Date.now() > deadline) throw new Error(`server did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  let sqlite: Database.Database | null = null;
+  return {
+    url,
+    dataDir,
+    logs: () => output,
+    db: () => (sqlite ??= new Database(path.join(dataDir, "attention-span.db"), { readonly: true, fileMustExist: true })),
+    stop: async () => {
+      sqlite?.close();
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A browser-like client: keeps cookies, sends our Origin on writes, never follows redirects. */
+export class Client {
+  cookies = new Map<string, string>();
+  constructor(
+    readonly base: string,
+    readonly origin = base,
+  ) {}
+
+  async request(pathname: string, init: RequestInit & { form?: Record<string, string | string[]> } = {}) {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    let body = init.body;
+    if (init.form) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(init.form)) for (const x of Array.isArray(v) ? v : [v]) params.append(k, x);
+      body = params;
+    }
+    const method = init.method ?? (body ? "POST" : "GET");
+    if (method !== "GET" && this.origin && !headers.has("Origin")) headers.set("Origin", this.origin);
+    const res = await fetch(this.base + pathname, { ...init, method, body, headers, redirect: "manual" });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const [name, ...rest] = pair!.split("=");
+      const value = rest.join("=");
+      if (/max-age=0/i.test(c) || value === "") this.cookies.delete(name!.trim());
+      else this.cookies.set(name!.trim(), value);
+    }
+    return res;
+  }
+
+  get(pathname: string, init: RequestInit = {}) {
+    return this.request(pathname, { ...init, method: "GET" });
+  }
+
+  post(pathname: string, form: Record<string, string | string[]>, init: RequestInit = {}) {
+    return this.request(pathname, { ...init, method: "POST", form });
+  }
+}
+
+let n = 0;
+export const uniqueUser = (prefix = "user") => `${prefix}${process.pid}x${Date.now().toString(36)}${++n}`;
+export const PASSWORD = "correct horse battery";
+
+export async function signUp(client: Client, username = uniqueUser(), password = PASSWORD) {
+  const res = await client.post("/signup", { username, password, confirm: password, timeZone: "UTC" });
+  if (res.status !== 303 && res.status !== 302) throw new Error(`signup failed: ${res.status} ${await res.text()}`);
+  const id = await userIdOf(client);
+  return { username, password, id };
+}
+
+export async function userIdOf(client: Client): Promise<string> {
+  const res = await client.get("/account/export");
+  if (res.status !== 200) throw new Error(`export failed: ${res.status}`);
+  const data = (await res.json()) as { user: { id: string } };
+  return data.user.id;
+}
