@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// npm run db:migration -- <name>: writes the SQL that takes each database from
-// its current migrations to prisma/schema.base.prisma, as a new migration folder
-// for SQLite and for PostgreSQL (same name, so the histories stay in step).
-// Needs a PostgreSQL server for the diff (DATABASE_URL_PG, default local).
+// npm run db:migration -- <name>: after editing prisma/schema.base.prisma, writes
+// the SQL that takes each database from its last migration to the new schema,
+// as a migration folder of the same name for SQLite and for PostgreSQL (so the
+// histories stay in step). Each migrations folder keeps a snapshot of the
+// schema its migrations produce (schema.snapshot.prisma); the diff runs from
+// that snapshot, because Prisma's migrate dev cannot run offline here.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { root } from "./lib.mjs";
 
@@ -16,15 +17,17 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 execFileSync("node", ["scripts/db-schemas.mjs"], { cwd: root, stdio: "inherit" });
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
-const pgUrl = process.env.DATABASE_URL_PG ?? "postgresql://attention:attention@127.0.0.1:5432/attention_span";
-for (const [provider, dir] of [["sqlite", "sqlite"], ["postgresql", "postgres"]]) {
+for (const [provider, dir] of [
+  ["sqlite", "sqlite"],
+  ["postgresql", "postgres"],
+]) {
   const migrations = path.join(root, "prisma", dir, "migrations");
-  // Replay the existing migrations into a scratch schema to diff from.
-  const shadow = provider === "sqlite" ? `file:${path.join(os.tmpdir(), `shadow-${process.pid}.db`)}` : pgUrl;
+  const schema = path.join(root, "prisma", dir, "schema.prisma");
+  const snapshot = path.join(migrations, "schema.snapshot.prisma");
   const sql = execFileSync(
-    "npx",
-    ["prisma", "migrate", "diff", "--from-migrations", migrations, "--to-schema-datamodel", path.join("prisma", dir, "schema.prisma"), "--shadow-database-url", shadow, "--script"],
-    { cwd: root, env: { ...process.env, PRISMA_PROVIDER: provider, DATABASE_URL: pgUrl }, encoding: "utf8" },
+    path.join(root, "node_modules", ".bin", "prisma"),
+    ["migrate", "diff", "--from-schema-datamodel", snapshot, "--to-schema-datamodel", schema, "--script"],
+    { cwd: root, env: { ...process.env, PRISMA_PROVIDER: provider, DATABASE_URL: process.env.DATABASE_URL_PG ?? "postgresql://unused/unused" }, encoding: "utf8" },
   );
   if (/^-- This is an empty migration/m.test(sql)) {
     console.log(`${dir}: no changes`);
@@ -33,5 +36,7 @@ for (const [provider, dir] of [["sqlite", "sqlite"], ["postgresql", "postgres"]]
   const folder = path.join(migrations, `${stamp}_${name}`);
   fs.mkdirSync(folder, { recursive: true });
   fs.writeFileSync(path.join(folder, "migration.sql"), sql);
+  fs.copyFileSync(schema, snapshot);
   console.log(`wrote ${path.relative(root, folder)}/migration.sql`);
 }
+console.log("Run npm run db:check to confirm both histories produce the schema.");
