@@ -5,7 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { LineCounter, parseDocument, isSeq, type Document } from "yaml";
+import { LineCounter, parseDocument, isSeq, type Document, type YAMLError } from "yaml";
 import type { ZodError, ZodTypeAny } from "zod";
 import {
   CardsFile,
@@ -122,7 +122,7 @@ function parseFrontMatter(source: LessonSource, file: string, report: Report) {
   const { doc, lines } = parseYaml(source.frontMatter);
   const offset = source.frontMatterLine - 1;
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) report(file, offset + (e.linePos?.[0]?.line ?? 1), `YAML: ${firstLine(e.message)}`);
+    for (const e of doc.errors) report(file, offset + errorLine(e, lines), `YAML: ${firstLine(e.message)}`);
     return null;
   }
   return validate(LessonFrontMatter, doc, lines, file, report, offset);
@@ -160,6 +160,11 @@ function parseYaml(text: string) {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   return { doc, lines };
+}
+
+/** With prettyErrors off, yaml sets only `pos` (offsets), not `linePos`: convert it ourselves. */
+function errorLine(e: YAMLError, lines: LineCounter): number {
+  return e.linePos?.[0]?.line ?? (typeof e.pos?.[0] === "number" ? lines.linePos(e.pos[0]).line : 1);
 }
 
 function firstLine(message: string) {
@@ -210,7 +215,7 @@ function validate<S extends ZodTypeAny>(schema: S, doc: Document, lines: LineCou
 function readYaml(file: string, report: Report) {
   const { doc, lines } = parseYaml(fs.readFileSync(file, "utf8"));
   if (doc.errors.length > 0) {
-    for (const e of doc.errors) report(file, e.linePos?.[0]?.line ?? 1, `YAML: ${firstLine(e.message)}`);
+    for (const e of doc.errors) report(file, errorLine(e, lines), `YAML: ${firstLine(e.message)}`);
     return null;
   }
   return { doc, lines };

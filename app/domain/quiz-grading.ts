@@ -56,7 +56,9 @@ export function gradeAnswer(q: QuestionSpec, raw: RawAnswer): Graded {
       if (raw.value === undefined || raw.value.trim() === "") return { ok: false, error: "Enter a number." };
       const n = parseNumber(raw.value);
       if (n === null) return { ok: false, error: `"${raw.value.slice(0, 40)}" is not a number. Write digits, like 1050624 or 0.25.` };
-      const correct = Math.abs(n - q.answer) <= q.tolerance;
+      // A few ulps of slack, so an answer exactly at the tolerance passes (0.4 vs 0.3 ± 0.1 differs by 0.10000000000000003).
+      const slack = 4 * Number.EPSILON * Math.max(Math.abs(n), Math.abs(q.answer));
+      const correct = Math.abs(n - q.answer) <= q.tolerance + slack;
       return { ok: true, correct, answer: n };
     }
     case "text": {
