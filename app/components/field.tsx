@@ -9,6 +9,7 @@ export function Field({
   autoComplete,
   autoFocus,
   required = true,
+  form,
 }: {
   name: string;
   label: string;
@@ -19,8 +20,10 @@ export function Field({
   autoComplete?: string;
   autoFocus?: boolean;
   required?: boolean;
+  /** Distinguishes ids when two forms on one page have a field of the same name. */
+  form?: string;
 }) {
-  const id = `field-${name}`;
+  const id = form ? `${form}-${name}` : `field-${name}`;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="field">

@@ -117,9 +117,9 @@ export default function Account() {
         ) : null}
         <Form method="post">
           <input type="hidden" name="intent" value="change-password" />
-          <Field name="current" label="Current password" type="password" autoComplete="current-password" error={errorsFor("change-password").current} />
-          <Field name="password" label="New password" type="password" autoComplete="new-password" error={errorsFor("change-password").password} hint="At least 10 characters." />
-          <Field name="confirm" label="Repeat the new password" type="password" autoComplete="new-password" error={errorsFor("change-password").confirm} />
+          <Field form="pw" name="current" label="Current password" type="password" autoComplete="current-password" error={errorsFor("change-password").current} />
+          <Field form="pw" name="password" label="New password" type="password" autoComplete="new-password" error={errorsFor("change-password").password} hint="At least 10 characters." />
+          <Field form="pw" name="confirm" label="Repeat the new password" type="password" autoComplete="new-password" error={errorsFor("change-password").confirm} />
           <div className="actions">
             <button type="submit" disabled={busy}>
               Change password
@@ -153,7 +153,7 @@ export default function Account() {
         <p>This deletes your account and everything stored about you: settings, reviews, quiz and exercise attempts. It cannot be undone.</p>
         <Form method="post">
           <input type="hidden" name="intent" value="delete-account" />
-          <Field name="password" label="Your password, to confirm" type="password" autoComplete="current-password" error={errorsFor("delete-account").password} />
+          <Field form="delete" name="password" label="Your password, to confirm" type="password" autoComplete="current-password" error={errorsFor("delete-account").password} />
           <div className="actions">
             <button type="submit" className="danger">
               Delete my account and data

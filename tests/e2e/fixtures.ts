@@ -14,6 +14,7 @@ export const PASSWORD = "correct horse battery";
 /** Signs up a fresh learner through the real form; the page is then signed in. */
 export async function signUp(page: Page, username = uniqueName(), password = PASSWORD) {
   await page.goto("/signup");
+  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
   await page.getByLabel("Username").fill(username);
   await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByLabel("Repeat the password").fill(password);
