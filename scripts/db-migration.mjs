@@ -15,8 +15,12 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   console.error("usage: npm run db:migration -- <snake_case_name>");
   process.exit(2);
 }
+// Prisma's diff for PostgreSQL connects through the adapter even between two schema files.
+process.env.DATABASE_URL_PG ??= "postgresql://attention:attention@127.0.0.1:5432/attention_span";
 execFileSync("node", ["scripts/db-schemas.mjs"], { cwd: root, stdio: "inherit" });
 const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+// Compute both first, write after: a failure leaves neither history changed.
+const pending = [];
 for (const [provider, dir] of [
   ["sqlite", "sqlite"],
   ["postgresql", "postgres"],
@@ -27,16 +31,18 @@ for (const [provider, dir] of [
   const sql = execFileSync(
     path.join(root, "node_modules", ".bin", "prisma"),
     ["migrate", "diff", "--from-schema-datamodel", snapshot, "--to-schema-datamodel", schema, "--script"],
-    { cwd: root, env: { ...process.env, PRISMA_PROVIDER: provider, DATABASE_URL: process.env.DATABASE_URL_PG ?? "postgresql://unused/unused" }, encoding: "utf8" },
+    { cwd: root, env: { ...process.env, PRISMA_PROVIDER: provider, DATABASE_URL: process.env.DATABASE_URL_PG }, encoding: "utf8" },
   );
   if (/^-- This is an empty migration/m.test(sql)) {
     console.log(`${dir}: no changes`);
     continue;
   }
-  const folder = path.join(migrations, `${stamp}_${name}`);
-  fs.mkdirSync(folder, { recursive: true });
-  fs.writeFileSync(path.join(folder, "migration.sql"), sql);
-  fs.copyFileSync(schema, snapshot);
-  console.log(`wrote ${path.relative(root, folder)}/migration.sql`);
+  pending.push({ folder: path.join(migrations, `${stamp}_${name}`), sql, schema, snapshot });
+}
+for (const p of pending) {
+  fs.mkdirSync(p.folder, { recursive: true });
+  fs.writeFileSync(path.join(p.folder, "migration.sql"), p.sql);
+  fs.copyFileSync(p.schema, p.snapshot);
+  console.log(`wrote ${path.relative(root, p.folder)}/migration.sql`);
 }
 console.log("Run npm run db:check to confirm both histories produce the schema.");

@@ -6,6 +6,7 @@
 import crypto from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
 import { getDb } from "~/db/client.server";
+import { get, getSql, toDate } from "~/db/sql.server";
 import { sessionSecrets } from "./secret.server";
 
 export const SESSION_DURATION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -40,12 +41,12 @@ export interface SessionUser {
 export async function getOptionalUser(request: Request): Promise<SessionUser | null> {
   const sessionId = await readSessionId(request);
   if (!sessionId) return null;
-  const session = await getDb().session.findUnique({
-    where: { id: sessionId },
-    select: { expiresAt: true, user: { select: { id: true, username: true } } },
-  });
-  if (!session || session.expiresAt.getTime() <= Date.now()) return null;
-  return { ...session.user, sessionId };
+  // Every request asks this: plain SQL, not a Prisma round trip (docs/decisions/009-sql-for-the-hot-path.md).
+  const row = await getSql().get(
+    get(`SELECT s."expiresAt", u."id", u."username" FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = ?`, sessionId),
+  );
+  if (!row || toDate(row.expiresAt).getTime() <= Date.now()) return null;
+  return { id: String(row.id), username: String(row.username), sessionId };
 }
 
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {

@@ -6,7 +6,6 @@ import { z } from "zod";
 import { getContentItem } from "~/content/course.server";
 import { gradeAnswer, ratingForAnswer } from "~/domain/quiz-grading";
 import { feedbackFor, questionSpec, rawAnswerFromForm, type Feedback } from "~/quiz/present.server";
-import { getSettings } from "~/settings/settings.server";
 import { getQueue, recordReview, schedulerFor, undoLastReview, type ReviewResult } from "./review.server";
 import { present, type Presented } from "./present.server";
 import { recordReviewAnswer } from "~/quiz/attempts.server";
@@ -105,8 +104,8 @@ export interface ReviewView {
 
 /** The queue head as the page shows it. */
 export async function reviewView(userId: string, now = new Date(), limit = 30): Promise<ReviewView> {
-  const [queue, settings] = await Promise.all([getQueue(userId, now), getSettings(userId)]);
-  const scheduler = schedulerFor(settings);
+  const queue = await getQueue(userId, now);
+  const scheduler = schedulerFor(queue.settings);
   const entries: Presented[] = [];
   for (const e of queue.entries) {
     if (entries.length >= limit) break;

@@ -6,7 +6,9 @@
  * state still has the version the learner was shown (optimistic concurrency),
  * and a client-generated id makes a resubmission a no-op.
  */
-import { getDb, type Db } from "~/db/client.server";
+import { getDb } from "~/db/client.server";
+import { all, get, getSql, isUniqueViolation, run, toDate, toDateOrNull, type Row, type Statement, type StepResult } from "~/db/sql.server";
+import { getContentItem, getCourse } from "~/content/course.server";
 import { dayWindow } from "~/domain/day";
 import { buildQueue, type Queue } from "~/domain/queue";
 import {
@@ -80,69 +82,102 @@ export type ReviewResult =
   | { status: "stale"; state: MemoryState | null; version: number }
   | { status: "not-found" };
 
-function isUniqueViolation(e: unknown) {
-  return (e as { code?: string }).code === "P2002";
+const STATE_COLUMNS = `"due", "stability", "difficulty", "elapsedDays", "scheduledDays", "learningSteps", "reps", "lapses", "state", "lastReview"`;
+
+function stateFromRow(r: Row): MemoryState {
+  return {
+    due: toDate(r.due),
+    stability: Number(r.stability),
+    difficulty: Number(r.difficulty),
+    elapsedDays: Number(r.elapsedDays),
+    scheduledDays: Number(r.scheduledDays),
+    learningSteps: Number(r.learningSteps),
+    reps: Number(r.reps),
+    lapses: Number(r.lapses),
+    state: Number(r.state) as State,
+    lastReview: toDateOrNull(r.lastReview),
+  };
+}
+
+const stateValues = (s: MemoryState) => [s.due, s.stability, s.difficulty, s.elapsedDays, s.scheduledDays, s.learningSteps, s.reps, s.lapses, s.state, s.lastReview];
+
+type StoredState = ReturnType<typeof stateToJson> & { version: number };
+
+/** The learner's settings row (created with defaults on first use). */
+async function settingsRow(userId: string): Promise<Settings> {
+  const row = await getSql().get<Settings>(get(`SELECT * FROM "Settings" WHERE "userId" = ?`, userId));
+  return row ?? getSettings(userId);
 }
 
 /** Records one rating. Committed before it returns. */
-export async function recordReview(userId: string, input: ReviewInput, now = new Date(), db: Db = getDb()): Promise<ReviewResult> {
-  const existing = await db.reviewLog.findUnique({ where: { userId_clientId: { userId, clientId: input.clientId } } });
-  if (existing) return duplicateOf(db, userId, existing);
-  const item = await db.item.findUnique({ where: { id: input.itemId }, select: { retiredAt: true } });
-  if (!item || item.retiredAt) return { status: "not-found" };
-  const settings = await getSettings(userId);
-  const scheduler = schedulerFor(settings);
+export async function recordReview(userId: string, input: ReviewInput, now = new Date(), settings?: Settings): Promise<ReviewResult> {
+  const sql = getSql();
+  const existing = await sql.get(get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId));
+  if (existing) return duplicateOf(existing);
+  // The course in memory is the content: an id it does not know is unknown or retired.
+  if (!getContentItem(input.itemId)) return { status: "not-found" };
+  const scheduler = schedulerFor(settings ?? (await settingsRow(userId)));
   try {
-    return await db.$transaction(async (tx) => {
-      const row = await tx.itemState.findUnique({ where: { userId_itemId: { userId, itemId: input.itemId } } });
-      const currentVersion = row?.version ?? 0;
+    return await sql.transaction(function* (): Generator<Statement, ReviewResult, StepResult> {
+      const row = (yield get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId)) as Row | undefined;
+      const currentVersion = row ? Number(row.version) : 0;
       if (currentVersion !== input.version) {
-        return { status: "stale" as const, state: row ? rowToState(row) : null, version: currentVersion };
+        return { status: "stale", state: row ? stateFromRow(row) : null, version: currentVersion };
       }
-      const before = row ? rowToState(row) : newMemoryState(now);
+      const before = row ? stateFromRow(row) : newMemoryState(now);
       const after = scheduler.next(before, now, input.rating);
       const version = currentVersion + 1;
-      const data = { ...after, version };
       if (row) {
-        const res = await tx.itemState.updateMany({ where: { userId, itemId: input.itemId, version: currentVersion }, data });
-        if (res.count !== 1) return { status: "stale" as const, state: before, version: currentVersion };
-      } else {
-        await tx.itemState.create({ data: { userId, itemId: input.itemId, ...data } });
-      }
-      const log = await tx.reviewLog.create({
-        data: {
+        const res = (yield run(
+          `UPDATE "ItemState" SET "due" = ?, "stability" = ?, "difficulty" = ?, "elapsedDays" = ?, "scheduledDays" = ?, "learningSteps" = ?, "reps" = ?, "lapses" = ?, "state" = ?, "lastReview" = ?, "version" = ? WHERE "userId" = ? AND "itemId" = ? AND "version" = ?`,
+          ...stateValues(after),
+          version,
           userId,
-          itemId: input.itemId,
-          clientId: input.clientId,
-          kind: "review",
-          source: input.source,
-          rating: input.rating,
-          prevState: before.state,
-          reviewedAt: now,
-          durationMs: Math.max(0, Math.min(Math.round(input.durationMs), 3_600_000)),
-          stateBefore: JSON.stringify({ ...stateToJson(before), version: currentVersion }),
-          stateAfter: JSON.stringify({ ...stateToJson(after), version }),
-        },
-        select: { id: true },
-      });
-      return { status: "recorded" as const, logId: log.id, state: after, version };
+          input.itemId,
+          currentVersion,
+        )) as { changes: number };
+        if (res.changes !== 1) return { status: "stale", state: before, version: currentVersion };
+      } else {
+        yield run(
+          `INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          userId,
+          input.itemId,
+          ...stateValues(after),
+          version,
+        );
+      }
+      const log = (yield get(
+        `INSERT INTO "ReviewLog" ("userId", "itemId", "clientId", "kind", "source", "rating", "prevState", "reviewedAt", "durationMs", "stateBefore", "stateAfter", "undone") VALUES (?, ?, ?, 'review', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
+        userId,
+        input.itemId,
+        input.clientId,
+        input.source,
+        input.rating,
+        before.state,
+        now,
+        Math.max(0, Math.min(Math.round(input.durationMs), 3_600_000)),
+        JSON.stringify({ ...stateToJson(before), version: currentVersion }),
+        JSON.stringify({ ...stateToJson(after), version }),
+        false,
+      )) as Row;
+      return { status: "recorded", logId: Number(log.id), state: after, version };
     });
   } catch (e) {
     // Two submissions of the same review raced: the other one won, ours is a duplicate.
     if (isUniqueViolation(e)) {
-      const winner = await db.reviewLog.findUnique({ where: { userId_clientId: { userId, clientId: input.clientId } } });
-      if (winner) return duplicateOf(db, userId, winner);
+      const winner = await sql.get(get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId));
+      if (winner) return duplicateOf(winner);
       // The item state was created by a concurrent first review of the same item.
-      const row = await db.itemState.findUnique({ where: { userId_itemId: { userId, itemId: input.itemId } } });
-      return { status: "stale", state: row ? rowToState(row) : null, version: row?.version ?? 0 };
+      const row = await sql.get(get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId));
+      return { status: "stale", state: row ? stateFromRow(row) : null, version: row ? Number(row.version) : 0 };
     }
     throw e;
   }
 }
 
-async function duplicateOf(db: Db, userId: string, log: { id: number; itemId: string; stateAfter: string }): Promise<ReviewResult> {
-  const after = JSON.parse(log.stateAfter) as ReturnType<typeof stateToJson> & { version: number };
-  return { status: "duplicate", logId: log.id, state: stateFromJson(after), version: after.version };
+function duplicateOf(log: Row): ReviewResult {
+  const after = JSON.parse(log.stateAfter as string) as StoredState;
+  return { status: "duplicate", logId: Number(log.id), state: stateFromJson(after), version: after.version };
 }
 
 export type UndoResult =
@@ -151,47 +186,59 @@ export type UndoResult =
   | { status: "nothing" }
   | { status: "conflict"; itemId: string };
 
+/** Undo reaches back one day: older reviews are history, not a slip of the finger. */
+const UNDO_WINDOW_MS = 24 * 60 * 60 * 1000;
+
 /**
  * Rolls back the learner's most recent review (with ts-fsrs rollback) and
  * records the undo as its own log row. Refused if the item changed since.
  */
-export async function undoLastReview(userId: string, clientId: string, now = new Date(), db: Db = getDb()): Promise<UndoResult> {
-  const already = await db.reviewLog.findUnique({ where: { userId_clientId: { userId, clientId } } });
-  if (already) return { status: "duplicate", itemId: already.itemId };
-  const settings = await getSettings(userId);
-  const scheduler = schedulerFor(settings);
+export async function undoLastReview(userId: string, clientId: string, now = new Date()): Promise<UndoResult> {
+  const sql = getSql();
+  const already = await sql.get(get(`SELECT "itemId" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, clientId));
+  if (already) return { status: "duplicate", itemId: String(already.itemId) };
+  const scheduler = schedulerFor(await settingsRow(userId));
   try {
-    return await db.$transaction(async (tx) => {
-      const last = await tx.reviewLog.findFirst({ where: { userId, kind: "review", undone: false }, orderBy: { id: "desc" } });
-      if (!last) return { status: "nothing" as const };
-      const after = JSON.parse(last.stateAfter) as ReturnType<typeof stateToJson> & { version: number };
-      const before = JSON.parse(last.stateBefore) as ReturnType<typeof stateToJson> & { version: number };
-      const row = await tx.itemState.findUnique({ where: { userId_itemId: { userId, itemId: last.itemId } } });
-      if (!row || row.version !== after.version) return { status: "conflict" as const, itemId: last.itemId };
+    return await sql.transaction(function* (): Generator<Statement, UndoResult, StepResult> {
+      const last = (yield get(
+        `SELECT "id", "itemId", "source", "rating", "reviewedAt", "stateBefore", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "kind" = 'review' AND "undone" = ? ORDER BY "id" DESC LIMIT 1`,
+        userId,
+        new Date(now.getTime() - UNDO_WINDOW_MS),
+        false,
+      )) as Row | undefined;
+      if (!last) return { status: "nothing" };
+      const itemId = String(last.itemId);
+      const after = JSON.parse(last.stateAfter as string) as StoredState;
+      const before = JSON.parse(last.stateBefore as string) as StoredState;
+      const row = (yield get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, itemId)) as Row | undefined;
+      if (!row || Number(row.version) !== after.version) return { status: "conflict", itemId };
       const restored =
         before.state === State.New
           ? stateFromJson(before) // a first review: back to exactly the new card it was
-          : scheduler.rollback(stateFromJson(after), stateFromJson(before), last.rating as Grade, last.reviewedAt);
-      const version = row.version + 1;
-      await tx.itemState.update({ where: { userId_itemId: { userId, itemId: last.itemId } }, data: { ...restored, version } });
-      await tx.reviewLog.update({ where: { id: last.id }, data: { undone: true } });
-      await tx.reviewLog.create({
-        data: {
-          userId,
-          itemId: last.itemId,
-          clientId,
-          kind: "undo",
-          source: last.source,
-          rating: 0,
-          prevState: after.state,
-          reviewedAt: now,
-          durationMs: 0,
-          stateBefore: JSON.stringify({ ...stateToJson(rowToState(row)), version: row.version }),
-          stateAfter: JSON.stringify({ ...stateToJson(restored), version }),
-          undoesId: last.id,
-        },
-      });
-      return { status: "undone" as const, itemId: last.itemId, state: restored, version };
+          : scheduler.rollback(stateFromJson(after), stateFromJson(before), Number(last.rating) as Grade, toDate(last.reviewedAt));
+      const version = Number(row.version) + 1;
+      yield run(
+        `UPDATE "ItemState" SET "due" = ?, "stability" = ?, "difficulty" = ?, "elapsedDays" = ?, "scheduledDays" = ?, "learningSteps" = ?, "reps" = ?, "lapses" = ?, "state" = ?, "lastReview" = ?, "version" = ? WHERE "userId" = ? AND "itemId" = ?`,
+        ...stateValues(restored),
+        version,
+        userId,
+        itemId,
+      );
+      yield run(`UPDATE "ReviewLog" SET "undone" = ? WHERE "id" = ?`, true, last.id);
+      yield run(
+        `INSERT INTO "ReviewLog" ("userId", "itemId", "clientId", "kind", "source", "rating", "prevState", "reviewedAt", "durationMs", "stateBefore", "stateAfter", "undoesId", "undone") VALUES (?, ?, ?, 'undo', ?, 0, ?, ?, 0, ?, ?, ?, ?)`,
+        userId,
+        itemId,
+        clientId,
+        last.source,
+        after.state,
+        now,
+        JSON.stringify({ ...stateToJson(stateFromRow(row)), version: Number(row.version) }),
+        JSON.stringify({ ...stateToJson(restored), version }),
+        last.id,
+        false,
+      );
+      return { status: "undone", itemId, state: restored, version };
     });
   } catch (e) {
     if (isUniqueViolation(e)) return { status: "duplicate", itemId: "" };
@@ -205,17 +252,21 @@ export interface DayCounts {
 }
 
 /** What the learner already did today, from the log (so limits hold across devices). */
-export async function countsToday(userId: string, start: Date, end: Date, db: Db = getDb()): Promise<DayCounts> {
-  const groups = await db.reviewLog.groupBy({
-    by: ["prevState"],
-    where: { userId, kind: "review", undone: false, source: "review", reviewedAt: { gte: start, lt: end } },
-    _count: { _all: true },
-  });
+export async function countsToday(userId: string, start: Date, end: Date): Promise<DayCounts> {
+  const rows = await getSql().all(
+    all(
+      `SELECT "prevState", CAST(count(*) AS INTEGER) AS n FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"`,
+      userId,
+      start,
+      end,
+      false,
+    ),
+  );
   let newDone = 0;
   let reviewsDone = 0;
-  for (const g of groups) {
-    if (g.prevState === State.New) newDone += g._count._all;
-    else if (g.prevState === State.Review) reviewsDone += g._count._all;
+  for (const r of rows) {
+    if (Number(r.prevState) === State.New) newDone += Number(r.n);
+    else if (Number(r.prevState) === State.Review) reviewsDone += Number(r.n);
   }
   return { newDone, reviewsDone };
 }
@@ -225,65 +276,85 @@ export interface LearnerQueue extends Queue {
   states: Map<string, MemoryState>;
   dayEnd: Date;
   done: DayCounts;
+  settings: Settings;
+}
+
+/**
+ * The next new flashcards, in course order, from the lessons the learner opened.
+ * Candidates come from the course in memory (the content is the list of live
+ * cards), checked against the learner's states a chunk at a time, so the cost
+ * stays small however many items the learner has already seen elsewhere.
+ */
+async function newCards(userId: string, openedTopics: Set<string>, limit: number): Promise<{ id: string; version: number }[]> {
+  const candidates = getCourse()
+    .course.topics.filter((t) => openedTopics.has(t.slug))
+    .flatMap((t) => t.cards.map((c) => c.id));
+  const out: { id: string; version: number }[] = [];
+  const CHUNK = 100;
+  for (let i = 0; i < candidates.length && out.length < limit; i += CHUNK) {
+    const chunk = candidates.slice(i, i + CHUNK);
+    const rows = await getSql().all(
+      all(`SELECT "itemId", "state", "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" IN (${chunk.map(() => "?").join(", ")})`, userId, ...chunk),
+    );
+    const seen = new Map(rows.map((r) => [String(r.itemId), r]));
+    for (const id of chunk) {
+      const row = seen.get(id);
+      if (row && Number(row.state) !== State.New) continue;
+      out.push({ id, version: row ? Number(row.version) : 0 });
+      if (out.length >= limit) break;
+    }
+  }
+  return out;
 }
 
 /** The learner's queue right now, from a few indexed queries (never their whole log). */
-export async function getQueue(userId: string, now = new Date(), db: Db = getDb()): Promise<LearnerQueue> {
-  const settings = await getSettings(userId);
+export async function getQueue(userId: string, now = new Date(), knownSettings?: Settings): Promise<LearnerQueue> {
+  const sql = getSql();
+  const settings = knownSettings ?? (await settingsRow(userId));
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
   const scheduler = schedulerFor(settings);
   const horizon = new Date(Math.max(day.end.getTime(), now.getTime() + 20 * 60 * 1000));
   const [dueRows, nextRow, visits, done] = await Promise.all([
-    db.itemState.findMany({
-      where: { userId, due: { lte: horizon }, state: { not: State.New }, item: { retiredAt: null } },
-      orderBy: { due: "asc" },
-    }),
-    db.itemState.findFirst({
-      where: { userId, due: { gt: horizon }, state: { not: State.New }, item: { retiredAt: null } },
-      orderBy: { due: "asc" },
-      select: { due: true },
-    }),
-    db.lessonVisit.findMany({ where: { userId }, select: { topicId: true } }),
-    countsToday(userId, day.start, day.end, db),
+    sql.all(
+      all(
+        `SELECT s."itemId", ${STATE_COLUMNS.replace(/"(\w+)"/g, 's."$1"')}, s."version" FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" <= ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due"`,
+        userId,
+        horizon,
+      ),
+    ),
+    sql.get(
+      get(
+        `SELECT s."due" FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1`,
+        userId,
+        horizon,
+      ),
+    ),
+    sql.all(all(`SELECT "topicId" FROM "LessonVisit" WHERE "userId" = ?`, userId)),
+    countsToday(userId, day.start, day.end),
   ]);
   const newRoom = Math.max(0, settings.newPerDay - done.newDone);
-  const newItems =
-    newRoom > 0 && visits.length > 0
-      ? await db.item.findMany({
-          where: {
-            kind: "card",
-            retiredAt: null,
-            topicId: { in: visits.map((v) => v.topicId) },
-            states: { none: { userId, state: { not: State.New } } },
-          },
-          orderBy: { position: "asc" },
-          take: newRoom,
-          select: { id: true },
-        })
-      : [];
+  const newItems = newRoom > 0 ? await newCards(userId, new Set(visits.map((v) => String(v.topicId))), newRoom) : [];
   const versions = new Map<string, number>();
   const states = new Map<string, MemoryState>();
   const queueStates = dueRows.map((r) => {
-    const state = rowToState(r);
-    versions.set(r.itemId, r.version);
-    states.set(r.itemId, state);
-    return { itemId: r.itemId, state, retrievability: scheduler.retrievability(state, now) };
+    const state = stateFromRow(r);
+    const itemId = String(r.itemId);
+    versions.set(itemId, Number(r.version));
+    states.set(itemId, state);
+    return { itemId, state, retrievability: scheduler.retrievability(state, now) };
   });
-  if (newItems.length > 0) {
-    const newRows = await db.itemState.findMany({ where: { userId, itemId: { in: newItems.map((i) => i.id) } }, select: { itemId: true, version: true } });
-    for (const r of newRows) versions.set(r.itemId, r.version);
-  }
+  for (const n of newItems) versions.set(n.id, n.version);
   const queue = buildQueue({
     now,
     dayEnd: day.end,
     states: queueStates,
-    newItemIds: newItems.map((i) => i.id),
+    newItemIds: newItems.map((n) => n.id),
     newDoneToday: done.newDone,
     reviewsDoneToday: done.reviewsDone,
     newPerDay: settings.newPerDay,
     reviewCap: settings.reviewCap,
   });
-  const later = [queue.nextDue, nextRow?.due ?? null].filter((d): d is Date => d !== null);
+  const later = [queue.nextDue, nextRow ? toDate(nextRow.due) : null].filter((d): d is Date => d !== null);
   return {
     ...queue,
     nextDue: later.length ? new Date(Math.min(...later.map((d) => d.getTime()))) : null,
@@ -291,11 +362,13 @@ export async function getQueue(userId: string, now = new Date(), db: Db = getDb(
     states,
     dayEnd: day.end,
     done,
+    settings,
   };
 }
 
 /** Today's session so far, for the summary: reviews, accuracy, time. */
-export async function sessionSummary(userId: string, now = new Date(), db: Db = getDb()) {
+export async function sessionSummary(userId: string, now = new Date()) {
+  const db = getDb();
   const settings = await getSettings(userId);
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
   const logs = await db.reviewLog.findMany({

@@ -1,0 +1,154 @@
+/**
+ * Plain SQL for the review hot path, on either database, without Prisma's
+ * per-query overhead (docs/decisions/009-sql-for-the-hot-path.md).
+ *
+ * Write SQL once with `?` placeholders and double-quoted identifiers (the
+ * column names Prisma created). Values are converted to each database's form:
+ * Dates as ISO text with "+00:00" on SQLite (exactly as Prisma stores them, so
+ * text comparison orders them) and as UTC timestamps on PostgreSQL; booleans
+ * as 0/1 on SQLite.
+ *
+ * Transactions are generators that yield statements: on SQLite the whole
+ * transaction runs synchronously inside better-sqlite3 (BEGIN IMMEDIATE), so no
+ * other request can interleave on the shared connection; on PostgreSQL each
+ * step is awaited on one pooled client between BEGIN and COMMIT.
+ */
+import Database from "better-sqlite3";
+import pg from "pg";
+import { databaseConfig, type DatabaseConfig } from "./config.server";
+
+export interface Statement {
+  sql: string;
+  params: unknown[];
+  mode: "get" | "all" | "run";
+}
+export const get = (sql: string, ...params: unknown[]): Statement => ({ sql, params, mode: "get" });
+export const all = (sql: string, ...params: unknown[]): Statement => ({ sql, params, mode: "all" });
+export const run = (sql: string, ...params: unknown[]): Statement => ({ sql, params, mode: "run" });
+
+export type Row = Record<string, unknown>;
+/** What a yielded statement gives back: a row (get), rows (all), or the changed count (run). */
+export type StepResult = Row | Row[] | { changes: number } | undefined;
+export type Tx<T> = () => Generator<Statement, T, StepResult>;
+
+export interface Sql {
+  provider: DatabaseConfig["provider"];
+  get<T = Row>(s: Statement): Promise<T | undefined>;
+  all<T = Row>(s: Statement): Promise<T[]>;
+  run(s: Statement): Promise<{ changes: number }>;
+  transaction<T>(tx: Tx<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: string }).code ?? "";
+  return code === "23505" || code === "P2002" || code.startsWith("SQLITE_CONSTRAINT_PRIMARYKEY") || code.startsWith("SQLITE_CONSTRAINT_UNIQUE");
+}
+
+export const toDate = (v: unknown): Date => (v instanceof Date ? v : new Date(v as string));
+export const toDateOrNull = (v: unknown): Date | null => (v === null || v === undefined ? null : toDate(v));
+
+function sqliteParam(v: unknown) {
+  if (v instanceof Date) return v.toISOString().replace("Z", "+00:00");
+  if (typeof v === "boolean") return v ? 1 : 0;
+  return v;
+}
+
+function createSqlite(file: string): Sql {
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.pragma("busy_timeout = 10000");
+  db.pragma("foreign_keys = ON");
+  const cache = new Map<string, Database.Statement>();
+  const prepared = (sql: string) => {
+    let s = cache.get(sql);
+    if (!s) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
+    return s;
+  };
+  const exec = (s: Statement): StepResult => {
+    const stmt = prepared(s.sql);
+    const params = s.params.map(sqliteParam);
+    if (s.mode === "get") return stmt.get(...params) as Row | undefined;
+    if (s.mode === "all") return stmt.all(...params) as Row[];
+    return { changes: stmt.run(...params).changes };
+  };
+  return {
+    provider: "sqlite",
+    get: async <T>(s: Statement) => exec(s) as T | undefined,
+    all: async <T>(s: Statement) => exec(s) as T[],
+    run: async (s: Statement) => exec(s) as { changes: number },
+    async transaction<T>(tx: Tx<T>) {
+      const runAll = db.transaction(() => {
+        const it = tx();
+        let step = it.next();
+        while (!step.done) step = it.next(exec(step.value));
+        return step.value;
+      });
+      return runAll.immediate();
+    },
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+function createPostgres(url: string): Sql {
+  // `timestamp(3)` columns hold UTC (Prisma writes UTC): read them as UTC whatever the process TZ.
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === 1114 ? (s: string) => new Date(`${s.replace(" ", "T")}Z`) : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10), types });
+  const text = (sql: string) => {
+    let n = 0;
+    return sql.replace(/\?/g, () => `$${++n}`);
+  };
+  const param = (v: unknown) => (v instanceof Date ? v.toISOString().replace("Z", "") : v);
+  const exec = async (client: pg.Pool | pg.PoolClient, s: Statement): Promise<StepResult> => {
+    const res = await client.query(text(s.sql), s.params.map(param));
+    if (s.mode === "get") return res.rows[0] as Row | undefined;
+    if (s.mode === "all") return res.rows as Row[];
+    return { changes: res.rowCount ?? 0 };
+  };
+  return {
+    provider: "postgresql",
+    get: async <T>(s: Statement) => (await exec(pool, s)) as T | undefined,
+    all: async <T>(s: Statement) => (await exec(pool, s)) as T[],
+    run: async (s: Statement) => (await exec(pool, s)) as { changes: number },
+    async transaction<T>(tx: Tx<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const it = tx();
+        let step = it.next();
+        while (!step.done) step = it.next(await exec(client, step.value));
+        await client.query("COMMIT");
+        return step.value;
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+const g = globalThis as typeof globalThis & { __sql?: Sql };
+
+export function getSql(): Sql {
+  if (!g.__sql) {
+    const config = databaseConfig();
+    g.__sql = config.provider === "sqlite" ? createSqlite(config.file) : createPostgres(config.url);
+  }
+  return g.__sql;
+}
+
+export async function closeSql() {
+  await g.__sql?.close();
+  g.__sql = undefined;
+}

@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "ReviewLog_userId_kind_undone_idx" ON "ReviewLog"("userId", "kind", "undone");
+
