@@ -27,7 +27,7 @@ step("browser tests (SQLite)", () => {
   run("npx", ["playwright", "test"], { env: { DATABASE_URL: "" } });
 });
 if (pgUrl) {
-  step("browser tests (PostgreSQL)", () => run("npx", ["playwright", "test"], { env: { DATABASE_URL: pgUrl, E2E_PORT: "3110" } }));
+  step("browser tests (PostgreSQL)", () => run("npx", ["playwright", "test"], { env: { DATABASE_URL: pgUrl, E2E_PORT: "3110", E2E_RESET_DB: "1" } }));
 }
 
 const results = [];

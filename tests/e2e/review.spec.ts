@@ -1,4 +1,12 @@
+import type { Page } from "@playwright/test";
 import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
+
+async function newCardsPerDay(page: Page, n: number) {
+  await page.goto("/account");
+  await page.getByLabel("New cards per day").fill(String(n));
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+}
 
 test("a full keyboard-only review session, from the first card to the summary", async ({ page }) => {
   await signUp(page);
@@ -29,7 +37,7 @@ test("a full keyboard-only review session, from the first card to the summary", 
   await expect(page.locator(".stats")).toContainText("5");
 });
 
-test("undo brings the last card back, and Again keeps a card in today's queue", async ({ page }) => {
+test("undo brings the last card back", async ({ page }) => {
   await signUp(page);
   await page.goto("/lessons/transformers");
   await page.goto("/review");
@@ -42,4 +50,39 @@ test("undo brings the last card back, and Again keeps a card in today's queue", 
   await page.keyboard.press("u");
   await expect(front).toHaveText(first);
   await expect(page.getByText("Last review undone.")).toBeVisible();
+});
+
+test("a card rated Again comes back in the same session", async ({ page }) => {
+  await signUp(page);
+  await newCardsPerDay(page, 1);
+  await page.goto("/lessons/tokenization");
+  await page.goto("/review");
+  await hydrated(page);
+  const front = await page.locator(".card-front").innerText();
+  await page.keyboard.press("Space");
+  await expect(page.getByRole("button", { name: /Again/ }).locator(".rating-interval")).toHaveText("1m");
+  await page.keyboard.press("1");
+  // Learning steps are minutes long: the card is back as soon as the local queue asks the server again.
+  await expect(page.locator(".card-front")).toHaveText(front);
+  await expect(page.locator(".review-topic")).toContainText("learning");
+});
+
+test("a review made while the server is unreachable is saved once it comes back", async ({ page, context }) => {
+  await signUp(page);
+  await newCardsPerDay(page, 2);
+  await page.goto("/lessons/training");
+  await page.goto("/review");
+  await hydrated(page);
+  await context.setOffline(true);
+  await page.keyboard.press("Space");
+  await page.keyboard.press("3");
+  await expect(page.getByText("1 unsaved review")).toBeVisible();
+  await expect(page.getByText(/Can't reach the server/)).toBeVisible();
+  // Still offline: the rating is kept on this device across a reload.
+  const kept = await page.evaluate(() => localStorage.getItem("attention-span:outbox:v1"));
+  expect(JSON.parse(kept ?? "[]")).toHaveLength(1);
+  await context.setOffline(false);
+  await expect(page.getByText("unsaved")).toHaveCount(0, { timeout: 15_000 });
+  const exported = await (await page.request.get("/account/export")).json();
+  expect(exported.reviewLogs.filter((l: { kind: string }) => l.kind === "review")).toHaveLength(1);
 });
