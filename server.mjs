@@ -71,12 +71,16 @@ app.use((req, res, next) => {
 });
 
 // Cross-site request protection: a state-changing request must come from our own origin.
+// (Remix has its own Origin/Host check, which throws a 500 on a mismatch; this one runs
+// first and answers 403, and keeps the headers it reads consistent with ours.)
 app.use((req, res, next) => {
+  if (process.env.TRUST_PROXY !== "1") delete req.headers["x-forwarded-host"];
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  const expected = `${req.protocol}://${req.get("host")}`;
+  const forwardedHost = req.get("x-forwarded-host")?.split(",")[0]?.trim();
+  const expected = `${req.protocol}://${forwardedHost || req.get("host")}`;
   const origin = req.get("origin");
   const referer = req.get("referer");
-  let source = origin && origin !== "null" ? origin : null;
+  let source = origin ?? null;
   if (!source && referer) {
     try {
       source = new URL(referer).origin;

@@ -54,6 +54,7 @@ export function ensureGenerated(force = false) {
 export function ensureBuild() {
   const built = path.join(root, "build", "server", "index.js");
   const sources = ["app", "public", "vite.config.ts", "package-lock.json", "tsconfig.json"];
+  run("node", ["scripts/build-worker.mjs"]); // rewrites public/exercise-worker.js only when it changed
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestMtime(sources)) return false;
   console.log("Building the app…");
   run("npx", ["remix", "vite:build"]);

@@ -38,6 +38,7 @@ export function formatValue(v: unknown, depth = 0): string {
     return `[${shown.join(", ")}${v.length > 8 ? `, … (${v.length} items)` : ""}]`;
   }
   if (typeof v === "object") {
+    if (depth > 2) return "{…}";
     const entries = Object.entries(v as Record<string, unknown>);
     const shown = entries.slice(0, 8).map(([k, x]) => `${JSON.stringify(k)}: ${formatValue(x, depth + 1)}`);
     return `{${shown.join(", ")}${entries.length > 8 ? ", …" : ""}}`;
@@ -48,7 +49,12 @@ export function formatValue(v: unknown, depth = 0): string {
 function describe(v: unknown): string {
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (v === null) return "null";
+  if (v === undefined) return "undefined (did the function return a value?)";
   if (typeof v === "number") return `the number ${formatNumber(v)}`;
+  if (typeof v === "string") return `the string ${formatValue(v)}`;
+  if (typeof v === "function") return "a function";
+  if (typeof v === "object" && typeof (v as { then?: unknown }).then === "function") return "a Promise (the function must not be async)";
+  if (ArrayBuffer.isView(v)) return `a ${v.constructor.name}`;
   if (typeof v === "object") return "an object";
   return `${typeof v} ${formatValue(v)}`;
 }
