@@ -19,7 +19,10 @@ step("schema drift check", () => run("npm", ["run", "--silent", "db:check"]));
 step("typecheck", () => run("npx", ["tsc", "--noEmit"]));
 step("lint", () => run("npx", ["eslint", "."]));
 step("build", () => run("npm", ["run", "--silent", "build"]));
-step("unit and integration tests", () => run("npx", ["vitest", "run"]));
+step("unit and integration tests (SQLite)", () => run("npx", ["vitest", "run"], { env: { TEST_DATABASE: "sqlite" } }));
+if (pgUrl) {
+  step("integration tests (PostgreSQL)", () => run("npx", ["vitest", "run", "tests/integration"], { env: { TEST_DATABASE: "postgres", DATABASE_URL_PG: pgUrl } }));
+}
 step("browser tests (SQLite)", () => {
   if (chromium && !fs.existsSync(chromium)) {
     throw new Error(`Chromium not found at ${chromium}. Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`);

@@ -41,11 +41,10 @@ function run(client: Client, fields: Partial<Record<string, string>> = {}) {
   });
 }
 
-const db = () => server.db();
-const attempts = (userId: string) => db().prepare("SELECT * FROM ExerciseAttempt WHERE userId = ? ORDER BY id").all(userId) as Record<string, unknown>[];
-const logs = (userId: string) => db().prepare("SELECT rating, source FROM ReviewLog WHERE userId = ? ORDER BY id").all(userId) as { rating: number; source: string }[];
-const stateOf = (userId: string) => db().prepare("SELECT version, state FROM ItemState WHERE userId = ? AND itemId = ?").get(userId, EX) as { version: number; state: number } | undefined;
-const draft = (userId: string) => db().prepare("SELECT code, revealedAt FROM ExerciseDraft WHERE userId = ? AND itemId = ?").get(userId, EX) as { code: string; revealedAt: unknown } | undefined;
+const attempts = (userId: string) => server.all("SELECT * FROM ExerciseAttempt WHERE userId = ? ORDER BY id", userId);
+const logs = (userId: string) => server.all<{ rating: number; source: string }>("SELECT rating, source FROM ReviewLog WHERE userId = ? ORDER BY id", userId);
+const stateOf = (userId: string) => server.one<{ version: number; state: number }>("SELECT version, state FROM ItemState WHERE userId = ? AND itemId = ?", userId, EX);
+const draft = (userId: string) => server.one<{ code: string; revealedAt: unknown }>("SELECT code, revealedAt FROM ExerciseDraft WHERE userId = ? AND itemId = ?", userId, EX);
 
 describe("exercise runs and ratings", () => {
   it("needs an account", async () => {
@@ -61,26 +60,26 @@ describe("exercise runs and ratings", () => {
     expect((await first.json()) as Reply).toMatchObject({ ok: true, intent: "attempt", stored: true, note: "rated", rating: 3, version: 1 });
     const again = (await (await run(client, { passed: "true", clientId })).json()) as Reply;
     expect(again).toMatchObject({ ok: true, stored: false, note: "duplicate" });
-    expect(attempts(user.id)).toHaveLength(1);
-    expect(attempts(user.id)[0]).toMatchObject({ passed: 1, testsPassed: 10, testsTotal: 10, revealed: 0 });
-    expect(logs(user.id)).toEqual([{ rating: 3, source: "exercise" }]);
-    expect(draft(user.id)!.code).toBe("function softmax(l) { /* mine */ }");
+    expect((await attempts(user.id))).toHaveLength(1);
+    expect((await attempts(user.id))[0]).toMatchObject({ passed: 1, testsPassed: 10, testsTotal: 10, revealed: 0 });
+    expect((await logs(user.id))).toEqual([{ rating: 3, source: "exercise" }]);
+    expect((await draft(user.id))!.code).toBe("function softmax(l) { /* mine */ }");
 
     // Re-running on the same page (its version is now stale) stores the run without rating it again.
     const rerun = (await (await run(client, { passed: "true" })).json()) as Reply;
     expect(rerun).toMatchObject({ stored: true, note: "stale", rating: null });
-    expect(logs(user.id)).toHaveLength(1);
-    expect(attempts(user.id)).toHaveLength(2);
+    expect((await logs(user.id))).toHaveLength(1);
+    expect((await attempts(user.id))).toHaveLength(2);
   });
 
   it("a pass after failed runs is rated Hard", async () => {
     const { client, user } = await learner();
     expect(((await (await run(client)).json()) as Reply).note).toBe("failed");
     expect(((await (await run(client)).json()) as Reply).note).toBe("failed");
-    expect(stateOf(user.id)).toBeUndefined(); // failures alone do not schedule anything
+    expect((await stateOf(user.id))).toBeUndefined(); // failures alone do not schedule anything
     const pass = (await (await run(client, { passed: "true" })).json()) as Reply;
     expect(pass).toMatchObject({ note: "rated", rating: 2 });
-    expect(logs(user.id)).toEqual([{ rating: 2, source: "exercise" }]);
+    expect((await logs(user.id))).toEqual([{ rating: 2, source: "exercise" }]);
   });
 
   it("revealing needs a failed run first, is rated Again at once, and the next pass is not rated", async () => {
@@ -96,17 +95,17 @@ describe("exercise runs and ratings", () => {
     const body = (await reveal.json()) as Reply;
     expect(body).toMatchObject({ ok: true, intent: "reveal", note: "rated", rating: 1, version: 1 });
     expect(body.solution).toMatch(/function softmax/);
-    expect(logs(user.id)).toEqual([{ rating: 1, source: "exercise" }]);
-    expect(draft(user.id)!.revealedAt).not.toBeNull();
+    expect((await logs(user.id))).toEqual([{ rating: 1, source: "exercise" }]);
+    expect((await draft(user.id))!.revealedAt).not.toBeNull();
     // Resubmitting the reveal answers the same way without a second rating.
     const repeat = (await (await client.post(`/api/exercises/${EX}`, { intent: "reveal", clientId, version: "0" })).json()) as Reply;
     expect(repeat).toMatchObject({ ok: true, note: "duplicate", rating: 1 });
-    expect(logs(user.id)).toHaveLength(1);
+    expect((await logs(user.id))).toHaveLength(1);
 
     const pass = (await (await run(client, { passed: "true", version: "1", revealed: "true" })).json()) as Reply;
     expect(pass).toMatchObject({ stored: true, note: "revealed", rating: null });
-    expect(logs(user.id)).toHaveLength(1);
-    expect(attempts(user.id).at(-1)).toMatchObject({ passed: 1, revealed: 1 });
+    expect((await logs(user.id))).toHaveLength(1);
+    expect((await attempts(user.id)).at(-1)).toMatchObject({ passed: 1, revealed: 1 });
   });
 
   it("a pass on an exercise that is not due is practice: stored, not rated", async () => {
@@ -122,7 +121,7 @@ describe("exercise runs and ratings", () => {
       }
       version = r.version!;
     }
-    const practice = (await (await run(client, { passed: "true", version: String(stateOf(user.id)!.version) })).json()) as Reply;
+    const practice = (await (await run(client, { passed: "true", version: String((await stateOf(user.id))!.version) })).json()) as Reply;
     expect(practice).toMatchObject({ stored: true, note: "not-due", rating: null });
   });
 
@@ -147,9 +146,9 @@ describe("exercise runs and ratings", () => {
     expect(unknown.status).toBe(404);
     const notForm = await client.request(`/api/exercises/${EX}`, { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } });
     expect(notForm.status).toBe(415);
-    expect(attempts(user.id)).toEqual([]);
-    expect(logs(user.id)).toEqual([]);
-    expect(draft(user.id)).toBeUndefined();
+    expect((await attempts(user.id))).toEqual([]);
+    expect((await logs(user.id))).toEqual([]);
+    expect((await draft(user.id))).toBeUndefined();
   });
 
   it("the exercise pages: list and page need an account, an unknown id is a 404", async () => {

@@ -9,6 +9,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 
 export const root = path.resolve(__dirname, "..", "..");
 
@@ -23,22 +24,74 @@ async function freePort(): Promise<number> {
   });
 }
 
+type Row = Record<string, unknown>;
+
 export interface TestServer {
   url: string;
   dataDir: string;
+  provider: "sqlite" | "postgresql";
   logs: () => string;
-  db: () => Database.Database;
+  /** Read-only peeks into the server's database; SQL with `?` placeholders, values normalised to SQLite's forms. */
+  all: <T = Row>(sql: string, ...params: unknown[]) => Promise<T[]>;
+  one: <T = Row>(sql: string, ...params: unknown[]) => Promise<T | undefined>;
   stop: () => Promise<void>;
+}
+
+/**
+ * The integration suite runs on SQLite, and on PostgreSQL when TEST_DATABASE=postgres
+ * and DATABASE_URL_PG name a server (npm test does both): each server then gets a
+ * database of its own, dropped when it stops.
+ */
+const onPostgres = process.env.TEST_DATABASE === "postgres";
+let dbCounter = 0;
+
+async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = process.env.DATABASE_URL_PG;
+  if (!admin) throw new Error("TEST_DATABASE=postgres needs DATABASE_URL_PG");
+  const name = `as_int_${process.pid}_${Date.now().toString(36)}_${++dbCounter}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** Test SQL is written for SQLite with bare camelCase names; PostgreSQL needs them quoted. */
+function forPostgres(sql: string): string {
+  let n = 0;
+  return sql
+    .replace(/count\(\*\)/gi, "CAST(count(*) AS INTEGER)")
+    .replace(/(?<!["'\w])([A-Za-z_]*[a-z][A-Za-z_]*[A-Z][A-Za-z_]*|[A-Z][a-z][A-Za-z_]*)(?!["'\w(])/g, '"$1"')
+    .replace(/\?/g, () => `$${++n}`);
+}
+
+function normalise(row: Row): Row {
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) {
+    out[k] = typeof v === "boolean" ? (v ? 1 : 0) : v instanceof Date ? v.toISOString().replace("Z", "+00:00") : v;
+  }
+  return out;
 }
 
 export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(root, "build", "server", "index.js"))) throw new Error("build/ is missing: run npm run build first");
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "as-int-"));
+  const pgDb = onPostgres ? await createPgDatabase() : null;
   let output = "";
   const child: ChildProcess = spawn(process.execPath, ["server.mjs"], {
     cwd: root,
-    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", ...env },
+    env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: pgDb?.url ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (d) => (output += d));
@@ -57,15 +110,28 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     await new Promise((r) => setTimeout(r, 100));
   }
   let sqlite: Database.Database | null = null;
+  let pool: pg.Pool | null = null;
+  const all = async <T = Row>(sql: string, ...params: unknown[]): Promise<T[]> => {
+    if (pgDb) {
+      pool ??= new pg.Pool({ connectionString: pgDb.url, max: 2 });
+      return (await pool.query(forPostgres(sql), params)).rows.map(normalise) as T[];
+    }
+    sqlite ??= new Database(path.join(dataDir, "attention-span.db"), { readonly: true, fileMustExist: true });
+    return sqlite.prepare(sql).all(...params) as T[];
+  };
   return {
     url,
     dataDir,
+    provider: pgDb ? "postgresql" : "sqlite",
     logs: () => output,
-    db: () => (sqlite ??= new Database(path.join(dataDir, "attention-span.db"), { readonly: true, fileMustExist: true })),
+    all,
+    one: async <T = Row>(sql: string, ...params: unknown[]) => (await all<T>(sql, ...params))[0],
     stop: async () => {
       sqlite?.close();
+      await pool?.end();
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
+      await pgDb?.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

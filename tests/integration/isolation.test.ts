@@ -13,18 +13,16 @@ let bId: string;
 let attemptA: string;
 let questionA: string;
 
-const snapshot = () => {
-  const db = server.db();
-  return JSON.stringify([
-    db.prepare("SELECT * FROM ItemState WHERE userId = ? ORDER BY itemId").all(aId),
-    db.prepare("SELECT * FROM ReviewLog WHERE userId = ? ORDER BY id").all(aId),
-    db.prepare("SELECT * FROM QuizAttempt WHERE userId = ? ORDER BY id").all(aId),
-    db.prepare("SELECT * FROM QuizAnswer WHERE userId = ? ORDER BY id").all(aId),
-    db.prepare("SELECT * FROM Settings WHERE userId = ?").all(aId),
-    db.prepare("SELECT * FROM ExerciseAttempt WHERE userId = ? ORDER BY id").all(aId),
-    db.prepare("SELECT * FROM ExerciseDraft WHERE userId = ? ORDER BY itemId").all(aId),
+const snapshot = async () =>
+  JSON.stringify([
+    await server.all("SELECT * FROM ItemState WHERE userId = ? ORDER BY itemId", aId),
+    await server.all("SELECT * FROM ReviewLog WHERE userId = ? ORDER BY id", aId),
+    await server.all("SELECT * FROM QuizAttempt WHERE userId = ? ORDER BY id", aId),
+    await server.all("SELECT * FROM QuizAnswer WHERE userId = ? ORDER BY id", aId),
+    await server.all("SELECT * FROM Settings WHERE userId = ?", aId),
+    await server.all("SELECT * FROM ExerciseAttempt WHERE userId = ? ORDER BY id", aId),
+    await server.all("SELECT * FROM ExerciseDraft WHERE userId = ? ORDER BY itemId", aId),
   ]);
-};
 
 beforeAll(async () => {
   server = await startServer();
@@ -46,30 +44,30 @@ afterAll(async () => server?.stop());
 
 describe("learner B against learner A's data", () => {
   it("cannot see A's quiz result or feedback by id", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     expect((await b.get(`/lessons/attention/quiz?result=${attemptA}`)).status).toBe(404);
     const fb = await b.get(`/lessons/attention/quiz?attempt=${attemptA}&feedback=${questionA}`);
     expect(await fb.text()).not.toContain("feedback-verdict");
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it("cannot answer into A's quiz attempt", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const res = await b.post("/lessons/attention/quiz", { intent: "answer", attemptId: attemptA, questionId: "att-q-anything", choice: "a" });
     expect(res.status).toBe(404);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 
   it("cannot undo A's review or change A's item states", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const undo = (await (await b.post("/api/review", { intent: "undo", clientId: "b-undo-00001" })).json()) as { status: string };
     expect(undo.status).toBe("nothing");
     // B reusing A's client id records B's own review, never touches A's rows.
     await b.get("/lessons/attention");
     const view = (await (await b.get("/api/review")).json()) as { view: { entries: { itemId: string }[] } };
     await b.post("/api/review", { intent: "rate", itemId: view.view.entries[0]!.itemId, rating: "1", version: "0", clientId: "a-review-0001" });
-    expect(snapshot()).toBe(before);
-    expect((server.db().prepare("SELECT count(*) AS n FROM ReviewLog WHERE userId = ?").get(bId) as { n: number }).n).toBeGreaterThan(0);
+    expect(await snapshot()).toBe(before);
+    expect((await server.one<{ n: number }>("SELECT count(*) AS n FROM ReviewLog WHERE userId = ?", bId))!.n).toBeGreaterThan(0);
   });
 
   it("sees only their own data in the export and on their pages", async () => {
@@ -81,19 +79,19 @@ describe("learner B against learner A's data", () => {
   });
 
   it("cannot change A's settings or password, or delete A", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     await b.post("/account", { intent: "settings", userId: aId, desiredRetention: "0.75", newPerDay: "3", reviewCap: "9", dayStartHour: "2", timeZone: "UTC", maximumInterval: "100", learningSteps: "1m", relearningSteps: "5m" });
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
     const del = await b.post("/account", { intent: "delete-account", userId: aId, password: "wrong password here" });
     expect(del.status).toBe(400);
-    expect(server.db().prepare("SELECT count(*) AS n FROM User WHERE id = ?").get(aId)).toEqual({ n: 1 });
+    expect(await server.one("SELECT count(*) AS n FROM User WHERE id = ?", aId)).toEqual({ n: 1 });
   });
 
   it("exercise routes are scoped to the learner", async () => {
-    const before = snapshot();
+    const before = await snapshot();
     const list = await b.get("/exercises");
     expect(list.status).toBe(200);
     expect(await list.text()).not.toContain(aId);
-    expect(snapshot()).toBe(before);
+    expect(await snapshot()).toBe(before);
   });
 });

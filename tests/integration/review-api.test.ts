@@ -18,8 +18,8 @@ async function learnerWithQueue() {
 }
 
 const state = (userId: string, itemId: string) =>
-  server.db().prepare("SELECT * FROM ItemState WHERE userId = ? AND itemId = ?").get(userId, itemId) as Record<string, unknown> | undefined;
-const logCount = (userId: string) => (server.db().prepare("SELECT count(*) AS n FROM ReviewLog WHERE userId = ?").get(userId) as { n: number }).n;
+  server.one("SELECT * FROM ItemState WHERE userId = ? AND itemId = ?", userId, itemId);
+const logCount = async (userId: string) => (await server.one<{ n: number }>("SELECT count(*) AS n FROM ReviewLog WHERE userId = ?", userId))!.n;
 
 describe("recording reviews", () => {
   it("stores a resubmitted review id once", async () => {
@@ -31,8 +31,8 @@ describe("recording reviews", () => {
     expect(first.status).toBe("recorded");
     expect(second.status).toBe(200);
     expect(((await second.json()) as Reply).status).toBe("duplicate");
-    expect(logCount(user.id)).toBe(1);
-    expect(state(user.id, item.itemId)!.version).toBe(1);
+    expect((await logCount(user.id))).toBe(1);
+    expect((await state(user.id, item.itemId))!.version).toBe(1);
   });
 
   it("refuses a stale version without changing the state (two tabs)", async () => {
@@ -40,33 +40,33 @@ describe("recording reviews", () => {
     const item = entries[0]!;
     const tabA = await client.post("/api/review", { intent: "rate", itemId: item.itemId, rating: "3", version: "0", clientId: "tab-a-000001" });
     expect(tabA.status).toBe(200);
-    const before = state(user.id, item.itemId);
+    const before = (await state(user.id, item.itemId));
     const tabB = await client.post("/api/review", { intent: "rate", itemId: item.itemId, rating: "1", version: "0", clientId: "tab-b-000001" });
     expect(tabB.status).toBe(409);
     const body = (await tabB.json()) as Reply;
     expect(body.error).toMatch(/Already reviewed/);
     expect(body.view.entries.length).toBeGreaterThan(0); // and the next card
-    expect(state(user.id, item.itemId)).toEqual(before);
-    expect(logCount(user.id)).toBe(1);
+    expect((await state(user.id, item.itemId))).toEqual(before);
+    expect((await logCount(user.id))).toBe(1);
   });
 
   it("undo restores the exact previous state and is itself recorded", async () => {
     const { client, user, entries } = await learnerWithQueue();
     const item = entries[0]!;
     await client.post("/api/review", { intent: "rate", itemId: item.itemId, rating: "4", version: "0", clientId: "undo-first-01" });
-    const afterFirst = state(user.id, item.itemId)!;
+    const afterFirst = (await state(user.id, item.itemId))!;
     // Move the item on again, then undo that second review.
     const now = Date.now();
     await client.post("/api/review", { intent: "rate", itemId: item.itemId, rating: "2", version: "1", clientId: "undo-second-1", reviewedAt: String(now) });
-    expect(state(user.id, item.itemId)!.version).toBe(2);
+    expect((await state(user.id, item.itemId))!.version).toBe(2);
     const undo = (await (await client.post("/api/review", { intent: "undo", clientId: "undo-action-01" })).json()) as Reply;
     expect(undo.status).toBe("undone");
-    const restored = state(user.id, item.itemId)!;
+    const restored = (await state(user.id, item.itemId))!;
     for (const k of ["due", "stability", "difficulty", "elapsedDays", "scheduledDays", "learningSteps", "reps", "lapses", "state", "lastReview"]) {
       expect(restored[k], k).toEqual(afterFirst[k]);
     }
     expect(restored.version).toBe(3);
-    const logs = server.db().prepare("SELECT kind, undone FROM ReviewLog WHERE userId = ? ORDER BY id").all(user.id);
+    const logs = await server.all("SELECT kind, undone FROM ReviewLog WHERE userId = ? ORDER BY id", user.id);
     expect(logs).toEqual([
       { kind: "review", undone: 0 },
       { kind: "review", undone: 1 },
@@ -75,7 +75,7 @@ describe("recording reviews", () => {
     // Undo is idempotent too.
     const again = (await (await client.post("/api/review", { intent: "undo", clientId: "undo-action-01" })).json()) as Reply;
     expect(again.status).toBe("duplicate");
-    expect(state(user.id, item.itemId)!.version).toBe(3);
+    expect((await state(user.id, item.itemId))!.version).toBe(3);
   });
 
   it("malformed requests get 4xx with a message and change nothing", async () => {
@@ -102,8 +102,8 @@ describe("recording reviews", () => {
     }
     const notForm = await client.request("/api/review", { method: "POST", body: "{not json", headers: { "Content-Type": "application/json" } });
     expect(notForm.status).toBe(415);
-    expect(logCount(user.id)).toBe(0);
-    expect(server.db().prepare("SELECT count(*) AS n FROM ItemState WHERE userId = ?").get(user.id)).toEqual({ n: 0 });
+    expect((await logCount(user.id))).toBe(0);
+    expect(await server.one("SELECT count(*) AS n FROM ItemState WHERE userId = ?", user.id)).toEqual({ n: 0 });
   });
 
   it("a quiz answer with an unknown choice is a validation error, not a wrong answer", async () => {
@@ -115,7 +115,7 @@ describe("recording reviews", () => {
     const questionId = /name="questionId" value="([^"]+)"/.exec(page)![1]!;
     const res = await client.post("/lessons/attention/quiz", { intent: "answer", attemptId, questionId, choice: "zz", value: "not a number", order: ["9", "9"] });
     expect(res.status).toBe(400);
-    expect(server.db().prepare("SELECT count(*) AS n FROM QuizAnswer WHERE userId = ?").get(user.id)).toEqual({ n: 0 });
+    expect(await server.one("SELECT count(*) AS n FROM QuizAnswer WHERE userId = ?", user.id)).toEqual({ n: 0 });
   });
 
   it("needs a session", async () => {

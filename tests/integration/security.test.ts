@@ -102,14 +102,14 @@ describe("sessions and accounts", () => {
     const { username, id } = await signUp(a);
     const b = new Client(server.url);
     expect([302, 303]).toContain((await b.post("/login", { username, password: PASSWORD })).status);
-    const count = () => (server.db().prepare("SELECT count(*) AS n FROM Session WHERE userId = ?").get(id) as { n: number }).n;
-    expect(count()).toBe(2);
+    const count = async () => (await server.one<{ n: number }>("SELECT count(*) AS n FROM Session WHERE userId = ?", id))!.n;
+    expect((await count())).toBe(2);
     await a.post("/logout", {});
-    expect(count()).toBe(1);
+    expect((await count())).toBe(1);
     expect((await a.get("/account")).status).toBe(302);
     expect((await b.get("/account")).status).toBe(200);
     await b.post("/account", { intent: "logout-everywhere" });
-    expect(count()).toBe(0);
+    expect((await count())).toBe(0);
   });
 
   it("answers 429 with Retry-After after repeated failed logins for one username", async () => {
