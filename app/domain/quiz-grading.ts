@@ -16,12 +16,17 @@ export type RawAnswer = { choice?: string; choices?: string[]; value?: string; o
 
 export type Graded = { ok: true; correct: boolean; answer: unknown } | { ok: false; error: string };
 
-/** Case, accents, spaces and punctuation do not matter: "Byte-Pair  Encoding." = "byte pair encoding". */
+/**
+ * Case, accents, spaces and punctuation do not matter: "Byte-Pair  Encoding." = "byte pair encoding".
+ * Signs that carry meaning survive as words: "-∞" = "−infinity" = "minus infinity", never "infinity".
+ */
 export function normaliseText(s: string): string {
   return s
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .toLowerCase()
+    .replace(/∞/g, " infinity ")
+    .replace(/(^|\s)[-\u2212\u2013]\s*(?=[\p{L}\p{N}])/gu, "$1minus ")
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .trim();
 }

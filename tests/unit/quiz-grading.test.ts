@@ -234,3 +234,16 @@ describe("shuffle", () => {
     for (const x of ["a", "b", "c", "d"]) expect(seen.get(x)!.size).toBe(4);
   });
 });
+
+describe("signs in text answers", () => {
+  const q = { kind: "text" as const, answers: ["-infinity", "negative infinity", "minus infinity"] };
+  it.each(["-∞", "−∞", "-Infinity", "- infinity", "minus infinity", "Negative infinity"])("accepts %s", (given) => {
+    expect(gradeAnswer(q, { value: given })).toMatchObject({ ok: true, correct: true });
+  });
+  it.each(["infinity", "∞", "+infinity"])("does not accept %s as minus infinity", (given) => {
+    expect(gradeAnswer(q, { value: given })).toMatchObject({ ok: true, correct: false });
+  });
+  it("keeps hyphens inside words as spaces", () => {
+    expect(normaliseText("byte-pair encoding")).toBe("byte pair encoding");
+  });
+});
