@@ -54,7 +54,10 @@ export function ensureGenerated(force = false) {
 export function ensureBuild() {
   const built = path.join(root, "build", "server", "index.js");
   const sources = ["app", "public", "vite.config.ts", "package-lock.json", "tsconfig.json"];
-  run("node", ["scripts/build-worker.mjs"]); // rewrites public/exercise-worker.js only when it changed
+  // The exercise worker bundle: rebuilt when its sources (or the grading core, or sucrase) changed.
+  const worker = path.join(root, "public", "exercise-worker.js");
+  const workerSources = ["app/exercise-worker", "app/domain/grading", "package-lock.json"];
+  if (!fs.existsSync(worker) || fs.statSync(worker).mtimeMs < newestMtime(workerSources)) run("node", ["scripts/build-worker.mjs"]);
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestMtime(sources)) return false;
   console.log("Building the app…");
   run("npx", ["remix", "vite:build"]);

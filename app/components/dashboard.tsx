@@ -1,32 +1,84 @@
 import { Link } from "@remix-run/react";
 import type { DashboardData } from "~/progress/dashboard.server";
+import { MasteryBar } from "./progress/mastery-bar";
+import { plural } from "./progress/format";
+
+function dueBreakdown(due: DashboardData["due"]) {
+  const parts = [
+    due.review ? `${due.review} to review` : null,
+    due.learning ? `${due.learning} in learning` : null,
+    due.new ? `${due.new} new` : null,
+  ].filter(Boolean);
+  return parts.join(", ");
+}
 
 export function Dashboard({ data }: { data: DashboardData }) {
   return (
-    <>
+    <div className="dashboard">
       <h1>Today</h1>
-      <section aria-labelledby="due-title" className="lesson-card">
-        <h2 id="due-title">Reviews</h2>
-        <p>
-          {data.dueNow === 0 ? "Nothing is due right now." : `${data.dueNow} item${data.dueNow === 1 ? " is" : "s are"} due.`}
-        </p>
-        <Link className="button" to="/review">
-          Start the review
-        </Link>
-      </section>
-      <section aria-labelledby="next-title" className="lesson-card">
-        <h2 id="next-title">Next lesson</h2>
-        {data.nextLesson ? (
-          <p>
-            <Link to={`/lessons/${data.nextLesson.slug}`}>{data.nextLesson.title}</Link>
+      <div className="dashboard-grid">
+        <section aria-labelledby="due-title" className="panel">
+          <h2 id="due-title">Reviews</h2>
+          <p className="big-number" data-testid="due-count">
+            {data.due.total === 0 ? "Nothing is due right now." : `${plural(data.due.total, "item")} due today`}
           </p>
-        ) : (
-          <p>You have opened every lesson. Keep reviewing to make it stick.</p>
-        )}
-        <p className="muted">
-          {data.lessonsOpened} of {data.lessonsTotal} lessons opened.
+          {data.due.total > 0 ? <p className="muted">{dueBreakdown(data.due)}</p> : null}
+          <Link className={data.due.total > 0 ? "button" : "button secondary"} to="/review">
+            Start the review
+          </Link>
+        </section>
+        <section aria-labelledby="streak-title" className="panel">
+          <h2 id="streak-title">Streak</h2>
+          <p className="big-number" data-testid="streak">
+            {plural(data.streak.days, "day")} in a row
+          </p>
+          <p className="muted">
+            {data.streak.days === 0
+              ? "Review anything today to start a streak."
+              : data.streak.today
+              ? "You reviewed today."
+              : "Review today to keep it going."}
+          </p>
+        </section>
+        <section aria-labelledby="next-title" className="panel">
+          <h2 id="next-title">Next lesson</h2>
+          {data.nextLesson ? (
+            <p>
+              <Link to={`/lessons/${data.nextLesson.slug}`}>{data.nextLesson.title}</Link>
+            </p>
+          ) : data.revisit ? (
+            <p>
+              Every lesson is open. Your weakest topic is <Link to={`/progress/${data.revisit.slug}`}>{data.revisit.title}</Link> (
+              {data.revisit.level}).
+            </p>
+          ) : (
+            <p>You have opened every lesson. Keep reviewing to make it stick.</p>
+          )}
+          <p className="muted">
+            {data.lessonsOpened} of {data.lessonsTotal} lessons opened.
+          </p>
+        </section>
+      </div>
+      <section aria-labelledby="mastery-title" className="dashboard-mastery">
+        <h2 id="mastery-title">Mastery</h2>
+        <ul className="topic-mastery-list">
+          {data.topics.map((t) => (
+            <li key={t.slug} className="topic-mastery" data-topic={t.slug}>
+              <h3>
+                <Link to={`/progress/${t.slug}`}>{t.title}</Link>
+              </h3>
+              <MasteryBar level={t.level} levelIndex={t.levelIndex} expectedRecall={t.expectedRecall} />
+              <p className="muted small">
+                {t.seen} of {plural(t.items, "item")} seen
+              </p>
+            </li>
+          ))}
+        </ul>
+        <p>
+          <Link to="/progress">All progress</Link> · <Link to="/progress/stats">Statistics</Link> ·{" "}
+          <Link to="/help/mastery">How is mastery computed?</Link>
         </p>
       </section>
-    </>
+    </div>
   );
 }

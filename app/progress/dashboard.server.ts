@@ -1,26 +1,105 @@
-import { getDb } from "~/db/client.server";
+/**
+ * The signed-in home page: what is due today, the next lesson, a mastery bar
+ * per topic and the streak.
+ */
 import { getCourse } from "~/content/course.server";
+import { dayWindow } from "~/domain/day";
+import type { Level } from "~/domain/mastery";
+import { buildQueue, type QueueState } from "~/domain/queue";
+import type { MemoryState } from "~/domain/scheduler";
+import { countsToday } from "~/review/review.server";
+import { courseMastery, loadMasteryInputs, type MasteryInputs } from "./mastery.server";
+import { learnerSettings, openedLessons } from "./queries.server";
+import { getStreak } from "./stats.server";
+
+export interface DashboardTopic {
+  slug: string;
+  title: string;
+  level: Level;
+  levelIndex: number;
+  expectedRecall: number;
+  seen: number;
+  items: number;
+}
 
 export interface DashboardData {
-  dueNow: number;
+  due: { total: number; learning: number; review: number; new: number };
   nextLesson: { slug: string; title: string } | null;
+  /** When every lesson is open: the weakest topic below Proficient, to revisit. */
+  revisit: { slug: string; title: string; level: Level } | null;
   lessonsOpened: number;
   lessonsTotal: number;
+  topics: DashboardTopic[];
+  streak: { days: number; today: boolean };
+}
+
+const LEARN_AHEAD_MS = 20 * 60 * 1000; // as in domain/queue.ts
+
+/**
+ * Today's queue counts from the states mastery already loaded, through the
+ * review's own pure buildQueue, so the number matches /review: learning items
+ * due within the learn-ahead window, review items due by the end of the day
+ * (up to the daily cap), and unseen flashcards of opened lessons (up to the
+ * daily new-card limit).
+ */
+function dueToday(inputs: MasteryInputs, opened: Set<string>, now: Date, dayEnd: Date, done: { newDone: number; reviewsDone: number }) {
+  const horizon = Math.max(dayEnd.getTime(), now.getTime() + LEARN_AHEAD_MS);
+  const states: QueueState[] = [];
+  const fresh: string[] = [];
+  for (const [topicId, items] of inputs.itemsByTopic) {
+    for (const it of items) {
+      if (it.state && it.state.due.getTime() <= horizon) {
+        // buildQueue reads only `state` and `due` of a memory state.
+        states.push({ itemId: it.id, state: it.state as MemoryState, retrievability: 0 });
+      } else if (!it.state && it.kind === "card" && opened.has(topicId)) fresh.push(it.id);
+    }
+  }
+  const s = inputs.settings;
+  const queue = buildQueue({
+    now,
+    dayEnd,
+    states,
+    newItemIds: fresh.slice(0, Math.max(0, s.newPerDay - done.newDone)),
+    newDoneToday: done.newDone,
+    reviewsDoneToday: done.reviewsDone,
+    newPerDay: s.newPerDay,
+    reviewCap: s.reviewCap,
+    learnAheadMs: LEARN_AHEAD_MS,
+  });
+  return { total: queue.entries.length, ...queue.counts };
 }
 
 export async function getDashboard(userId: string, now: Date): Promise<DashboardData> {
-  const db = getDb();
-  const [dueNow, visits] = await Promise.all([
-    db.itemState.count({ where: { userId, due: { lte: now }, item: { retiredAt: null } } }),
-    db.lessonVisit.findMany({ where: { userId }, select: { topicId: true } }),
+  const settings = await learnerSettings(userId);
+  const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
+  const [done, visits, inputs, streak] = await Promise.all([
+    countsToday(userId, day.start, day.end),
+    openedLessons(userId),
+    loadMasteryInputs(userId, settings),
+    getStreak(userId, now, settings),
   ]);
-  const opened = new Set(visits.map((v) => v.topicId));
-  const topics = getCourse().course.topics;
-  const next = topics.find((t) => !opened.has(t.slug)) ?? null;
+  const opened = new Set(visits);
+  const courseTopics = getCourse().course.topics;
+  const next = courseTopics.find((t) => !opened.has(t.slug)) ?? null;
+  const topics = courseMastery(inputs, now, { forecast: false }).map((t) => ({
+    slug: t.slug,
+    title: t.title,
+    level: t.mastery.level,
+    levelIndex: t.mastery.levelIndex,
+    expectedRecall: t.mastery.expectedRecall,
+    seen: t.mastery.seen,
+    items: t.mastery.items,
+  }));
+  const weakest = next
+    ? null
+    : [...topics].filter((t) => t.levelIndex < 3).sort((a, b) => a.levelIndex - b.levelIndex || a.expectedRecall - b.expectedRecall)[0] ?? null;
   return {
-    dueNow,
+    due: dueToday(inputs, opened, now, day.end, done),
     nextLesson: next ? { slug: next.slug, title: next.title } : null,
-    lessonsOpened: opened.size,
-    lessonsTotal: topics.length,
+    revisit: weakest ? { slug: weakest.slug, title: weakest.title, level: weakest.level } : null,
+    lessonsOpened: courseTopics.filter((t) => opened.has(t.slug)).length,
+    lessonsTotal: courseTopics.length,
+    topics,
+    streak: { days: streak.days, today: streak.today },
   };
 }

@@ -1,13 +1,18 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { getCourse } from "~/content/course.server";
 import { getOptionalUser } from "~/auth/session.server";
 import { pageTitle } from "~/utils/meta";
 import { getDashboard } from "~/progress/dashboard.server";
 import { Dashboard } from "~/components/dashboard";
+import progressStyles from "~/styles/progress.css?url";
 
-export const meta: MetaFunction = () =>
-  pageTitle("Learn how large language models work", "A spaced-repetition course on transformers, attention, tokenization and training.");
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: progressStyles }];
+
+export const meta: MetaFunction<typeof loader> = ({ data }) =>
+  data?.signedIn
+    ? pageTitle("Today")
+    : pageTitle("Learn how large language models work", "A spaced-repetition course on transformers, attention, tokenization and training.");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);

@@ -1,0 +1,94 @@
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { requireUser } from "~/auth/session.server";
+import { getProgress } from "~/progress/progress.server";
+import { pageTitle } from "~/utils/meta";
+import { MasteryBar } from "~/components/progress/mastery-bar";
+import { BelowText, ForecastText, MissingList, RiskyList } from "~/components/progress/topic-parts";
+import { percent, plural, tagLabel } from "~/components/progress/format";
+import progressStyles from "~/styles/progress.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: progressStyles }];
+
+export const meta: MetaFunction = () =>
+  pageTitle("Progress", "Mastery per topic, what you would still remember next month, and the items most at risk.");
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await requireUser(request);
+  return getProgress(user.id, new Date());
+}
+
+export default function Progress() {
+  const data = useLoaderData<typeof loader>();
+  return (
+    <div className="progress-page">
+      <h1>Progress</h1>
+      <p className="lede">
+        How well you know each topic now, and how much of it you would still remember if you stopped reviewing.{" "}
+        <Link to="/help/mastery">How is mastery computed?</Link>
+      </p>
+      <p>
+        <Link to="/progress/stats">Statistics: streak, activity, due forecast and true retention</Link>
+      </p>
+
+      <h2>Topics</h2>
+      <ol className="topic-progress-list">
+        {data.topics.map((t) => (
+          <li key={t.slug} className="panel topic-progress" data-topic={t.slug}>
+            <h3>
+              <Link to={`/progress/${t.slug}`}>{t.title}</Link>
+            </h3>
+            <MasteryBar level={t.level} levelIndex={t.levelIndex} expectedRecall={t.expectedRecall} />
+            <p className="small">
+              {t.seen} of {plural(t.items, "item")} seen.
+              {t.seen > 0 ? (
+                <>
+                  {" "}
+                  <ForecastText forecast={t.forecast} />
+                </>
+              ) : null}
+            </p>
+            {t.weakest ? (
+              <p className="small">
+                Weakest concept: <strong>{tagLabel(t.weakest.tag)}</strong>, {percent(t.weakest.expectedRecall)} expected recall ({t.weakest.seen} of{" "}
+                {plural(t.weakest.items, "item")} seen).
+              </p>
+            ) : null}
+            <MissingList levelIndex={t.levelIndex} missing={t.missing} />
+          </li>
+        ))}
+      </ol>
+
+      <h2 id="forecast-title">Forecast if you stop reviewing</h2>
+      <div className="table-scroll" role="region" aria-labelledby="forecast-title" tabIndex={0}>
+        <table className="data-table">
+          <caption className="visually-hidden">Expected recall per topic now, in 7 days and in 30 days without reviews</caption>
+          <thead>
+            <tr>
+              <th scope="col">Topic</th>
+              <th scope="col">Now</th>
+              <th scope="col">7 days</th>
+              <th scope="col">30 days</th>
+              <th scope="col">Below 80%</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.topics.map((t) => (
+              <tr key={t.slug}>
+                <th scope="row">{t.title}</th>
+                <td>{percent(t.expectedRecall)}</td>
+                <td>{percent(t.forecast.in7Days)}</td>
+                <td>{percent(t.forecast.in30Days)}</td>
+                <td>{t.seen > 0 ? <BelowText forecast={t.forecast} /> : "not started"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      <h2>Items most at risk</h2>
+      <p className="muted small">The items you have seen with the lowest chance of recall right now. Your daily review brings them back first.</p>
+      <RiskyList items={data.atRisk} showTopic />
+    </div>
+  );
+}

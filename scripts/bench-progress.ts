@@ -1,0 +1,312 @@
+/**
+ * npx tsx scripts/bench-progress.ts [iterations]   (npm run bench:progress)
+ *
+ * Server time of the dashboard and progress data for a heavy learner: a fresh
+ * SQLite database in a temporary folder, the real course synced into it, plus
+ * synthetic items spread over the course's real topics (5,000 items in all,
+ * every one with a learner state) and 100,000 review logs over the last year
+ * (a review every day). Calls the server functions directly, many times, and
+ * prints p50/p95. Budget: p50 under 50 ms. Also checks that the per-day SQL
+ * grouping agrees with the pure domain functions on the same data.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+/**
+ * The index this feature asks for (to be added to prisma/schema.base.prisma as
+ * `@@index([userId, kind, undone, reviewedAt, durationMs])` on ReviewLog): per-day
+ * counts and sums become index-only. BENCH_INDEXES=1 creates it in the
+ * benchmark's database to measure with it.
+ */
+const REQUESTED_INDEXES = [
+  `CREATE INDEX IF NOT EXISTS "ReviewLog_userId_kind_undone_reviewedAt_durationMs_idx" ON "ReviewLog"("userId", "kind", "undone", "reviewedAt", "durationMs")`,
+];
+const ITEMS = 5_000;
+const LOGS = 100_000;
+const ITERATIONS = Number(process.argv[2] ?? 50);
+const BUDGET_MS = 50;
+const NOW = new Date();
+
+// BENCH_DIR=<folder> keeps the seeded database there and reuses it on the next run (for profiling).
+const reuse = process.env.BENCH_DIR ? fs.existsSync(path.join(process.env.BENCH_DIR, "attention-span.db")) : false;
+const dir = process.env.BENCH_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), "bench-progress-"));
+fs.mkdirSync(dir, { recursive: true });
+process.env.DATA_DIR = dir;
+delete process.env.DATABASE_URL; // always a throwaway SQLite file, never a configured database
+
+const { databaseConfig } = await import("../app/db/config.server");
+const { migrate } = await import("../app/db/migrate.server");
+const { getDb, disconnectDb } = await import("../app/db/client.server");
+const { getCourse } = await import("../app/content/course.server");
+const { syncContent } = await import("../app/content/sync.server");
+const { getDashboard } = await import("../app/progress/dashboard.server");
+const { getProgress, getTopicProgress } = await import("../app/progress/progress.server");
+const { getStats, resetStatsCache } = await import("../app/progress/stats.server");
+const { resetMasteryCaches } = await import("../app/progress/mastery.server");
+const { closeSql } = await import("../app/db/sql.server");
+const { learningDays, totalsByDay } = await import("../app/domain/stats");
+const { stateToJson } = await import("../app/domain/scheduler");
+const { recordReview } = await import("../app/review/review.server");
+
+// A small deterministic PRNG, so every run seeds the same data.
+let seed = 0x5eed;
+function rand() {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+}
+const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+const DAY = 86_400_000;
+
+async function seedData() {
+  const started = performance.now();
+  await migrate(databaseConfig());
+  const db = getDb();
+  const { course } = getCourse();
+  await syncContent(db, course, NOW);
+
+  const userId = (await db.user.create({ data: { username: "bench", usernameKey: "bench" } })).id;
+  await db.settings.create({ data: { userId, timeZone: "Europe/Paris", dayStartHour: 4 } });
+  // A second learner, so every query really has to filter by user.
+  const otherId = (await db.user.create({ data: { username: "other", usernameKey: "other" } })).id;
+
+  const real = await db.item.findMany({ where: { retiredAt: null }, select: { id: true, topicId: true, kind: true } });
+  const topics = course.topics.map((t) => t.slug);
+  const tagsByTopic = new Map(course.topics.map((t) => [t.slug, [...new Set(t.cards.flatMap((c) => c.tags))]]));
+  const synthetic: { id: string; topicId: string; kind: string; position: number; tags: string }[] = [];
+  for (let i = 0; real.length + synthetic.length < ITEMS; i++) {
+    const topic = course.topics[i % topics.length]!;
+    const tags = tagsByTopic.get(topic.slug)!;
+    synthetic.push({
+      id: `bench-${topic.slug}-${i}`,
+      topicId: topic.slug,
+      kind: i % 10 === 0 ? "quiz" : "card",
+      position: topic.position * 100_000 + 90_000 + i,
+      tags: JSON.stringify(tags.length ? [pick(tags)] : []),
+    });
+  }
+  const items = [...real.map((r) => r.id), ...synthetic.map((s) => s.id)];
+
+  // Bulk rows go straight through better-sqlite3 (Prisma's createMany takes minutes for 100,000 rows),
+  // stored exactly as Prisma stores them: ISO-8601 text with "+00:00", booleans as 0/1.
+  const iso = (d: Date) => d.toISOString().replace("Z", "+00:00");
+  const sqlite = new Database(path.join(dir, "attention-span.db"));
+  sqlite.pragma("busy_timeout = 10000");
+  const insertItem = sqlite.prepare(
+    "INSERT INTO \"Item\" (id, topicId, kind, section, position, tags, contentHash) VALUES (?, ?, ?, 'bench', ?, ?, 'bench')",
+  );
+  const insertState = sqlite.prepare(
+    'INSERT INTO "ItemState" (userId, itemId, due, stability, difficulty, elapsedDays, scheduledDays, learningSteps, reps, lapses, state, lastReview, version) ' +
+      "VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, 1)",
+  );
+  const insertLog = sqlite.prepare(
+    'INSERT INTO "ReviewLog" (userId, itemId, clientId, kind, source, rating, prevState, reviewedAt, durationMs, stateBefore, stateAfter, undone) ' +
+      "VALUES (?, ?, ?, ?, 'review', ?, ?, ?, ?, ?, ?, ?)",
+  );
+  const start = NOW.getTime() - 365 * DAY;
+  const myLogs: { itemId: string; kind: string; reviewedAt: Date; durationMs: number; undone: boolean }[] = [];
+  sqlite.transaction(() => {
+    for (const s of synthetic) insertItem.run(s.id, s.topicId, s.kind, s.position, s.tags);
+    // One state per item: mostly in Review, stabilities from half a day to 200 days.
+    for (const itemId of items) {
+      const state = rand() < 0.9 ? 2 : rand() < 0.5 ? 1 : 3;
+      const stability = Math.exp(rand() * Math.log(400)) * 0.5;
+      const lastReview = new Date(NOW.getTime() - Math.floor(rand() * 60 * DAY));
+      const scheduledDays = state === 2 ? Math.max(1, Math.round(stability)) : 0;
+      const due = new Date(lastReview.getTime() + (state === 2 ? scheduledDays * DAY : 10 * 60_000));
+      insertState.run(
+        userId,
+        itemId,
+        iso(due),
+        stability,
+        1 + rand() * 9,
+        Math.floor(rand() * 30),
+        scheduledDays,
+        1 + Math.floor(rand() * 20),
+        Math.floor(rand() * 3),
+        state,
+        iso(lastReview),
+      );
+    }
+    // 100,000 reviews over the last 365 days in time order, at least one every day; 1% undone (plus their undo rows).
+    const times = Array.from({ length: LOGS }, () => start + Math.floor(rand() * 365 * DAY));
+    for (let d = 0; d < 365; d++) times[d] = start + d * DAY + 12 * 3_600_000;
+    times.sort((a, b) => a - b);
+    for (let i = 0; i < times.length; i++) {
+      const reviewedAt = new Date(times[i]!);
+      const prevState = rand() < 0.75 ? 2 : pick([0, 1, 3]);
+      const scheduledDays = prevState === 2 ? Math.floor(rand() * 60) : 0;
+      const before = JSON.stringify({
+        ...stateToJson({
+          due: reviewedAt,
+          stability: 1 + rand() * 50,
+          difficulty: 5,
+          elapsedDays: scheduledDays,
+          scheduledDays,
+          learningSteps: 0,
+          reps: 3,
+          lapses: 0,
+          state: prevState,
+          lastReview: new Date(times[i]! - scheduledDays * DAY),
+        }),
+        version: 1,
+      });
+      const undone = rand() < 0.01;
+      const itemId = pick(items);
+      const durationMs = 2_000 + Math.floor(rand() * 15_000);
+      insertLog.run(
+        userId,
+        itemId,
+        `c${i}`,
+        "review",
+        rand() < 0.1 ? 1 : pick([2, 3, 3, 3, 4]),
+        prevState,
+        iso(reviewedAt),
+        durationMs,
+        before,
+        before,
+        undone ? 1 : 0,
+      );
+      myLogs.push({ itemId, kind: "review", reviewedAt, durationMs, undone });
+      if (undone) {
+        insertLog.run(userId, itemId, `u${i}`, "undo", 0, 2, iso(new Date(times[i]! + 1000)), 0, "{}", "{}", 0);
+        myLogs.push({ itemId, kind: "undo", reviewedAt: new Date(times[i]! + 1000), durationMs: 0, undone: false });
+      }
+      if (i % 10 === 0) insertLog.run(otherId, itemId, `o${i}`, "review", 3, 2, iso(reviewedAt), durationMs, before, before, 0);
+    }
+  })();
+  if (process.env.BENCH_INDEXES === "1") for (const ddl of REQUESTED_INDEXES) sqlite.exec(ddl);
+  sqlite.exec("ANALYZE");
+  sqlite.close();
+
+  for (const t of course.topics) {
+    await db.lessonVisit.create({ data: { userId: userId, topicId: t.slug, firstOpened: new Date(start) } });
+    await db.quizAttempt.create({
+      data: { userId: userId, topicId: t.slug, seed: 1, startedAt: NOW, finishedAt: NOW, correct: 17, total: 20 },
+    });
+    for (const e of t.exercises)
+      await db.exerciseAttempt.create({
+        data: { userId: userId, itemId: e.id, clientId: `e-${e.id}`, passed: true, testsPassed: 3, testsTotal: 3, durationMs: 1000, code: "" },
+      });
+  }
+  const reviews = myLogs.filter((l) => l.kind === "review").length;
+  console.log(
+    `seeded in ${Math.round(performance.now() - started)} ms: ${items.length} items (${real.length} from the course + ${
+      synthetic.length
+    } synthetic, spread over its ${topics.length} topics), ` +
+      `${items.length} item states, ${reviews} review logs for the learner (+ undo rows and a second learner), in ${dir}`,
+  );
+  return { userId, logs: myLogs };
+}
+
+function percentile(xs: number[], p: number) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+}
+
+type Mode = "warm" | "after a review" | "cold";
+
+/**
+ * warm: the process caches as the learner's next visit finds them when nothing
+ * changed (the course's items, their item states, figures about days before
+ * today). after a review: one real review (recordReview) just before each call,
+ * the usual way to reach the dashboard. cold: every cache emptied first.
+ * Wall time is what the loader waits; CPU time is this process's own work
+ * (better-sqlite3 runs in-process), less sensitive to a busy machine.
+ */
+async function measure(name: string, f: () => Promise<unknown>, mode: Mode = "warm") {
+  for (let i = 0; i < 3; i++) await f(); // warm up
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < ITERATIONS; i++) {
+    if (mode === "cold") {
+      resetStatsCache();
+      resetMasteryCaches();
+    }
+    if (mode === "after a review") await reviewOne();
+    const c = process.cpuUsage();
+    const t = performance.now();
+    await f();
+    wall.push(performance.now() - t);
+    const used = process.cpuUsage(c);
+    cpu.push((used.user + used.system) / 1000);
+  }
+  const p50 = percentile(wall, 50);
+  const fmt = (x: number) => x.toFixed(1).padStart(6);
+  console.log(
+    `${`${name}, ${mode}`.padEnd(50)} wall p50 ${fmt(p50)} ms  p95 ${fmt(percentile(wall, 95))} ms   cpu p50 ${fmt(percentile(cpu, 50))} ms` +
+      `   ${p50 < BUDGET_MS ? "ok" : "OVER BUDGET"}`,
+  );
+  return p50;
+}
+
+let reviews = 0;
+/** One real review of a random course item, as the review page records it. */
+async function reviewOne() {
+  const { course } = getCourse();
+  const cards = course.topics.flatMap((t) => t.cards.map((c) => c.id));
+  const itemId = cards[Math.floor(rand() * cards.length)]!;
+  const row = await getDb().itemState.findUnique({ where: { userId_itemId: { userId, itemId } }, select: { version: true } });
+  const res = await recordReview(userId, {
+    itemId,
+    rating: 3,
+    clientId: `bench-${Date.now()}-${reviews++}`,
+    version: row?.version ?? 0,
+    durationMs: 8000,
+    source: "review",
+  });
+  if (res.status !== "recorded") throw new Error(`review not recorded: ${res.status}`);
+}
+
+let userId = "";
+if (reuse) {
+  userId = (await getDb().user.findUniqueOrThrow({ where: { usernameKey: "bench" } })).id;
+  console.log(`reusing the seeded database in ${dir}`);
+} else {
+  const seeded = await seedData();
+  userId = seeded.userId;
+  // The SQL grouping and the pure functions must agree on the same data.
+  const stats = await getStats(userId, NOW);
+  const days = learningDays(NOW, "Europe/Paris", 4, -29, 0);
+  const expected = totalsByDay(days, seeded.logs);
+  const mismatch = expected.filter((d, i) => d.reviews !== stats.perDay[i]!.reviews || d.timeMs !== stats.perDay[i]!.timeMs);
+  if (mismatch.length) throw new Error(`per-day totals disagree with the pure function on ${mismatch.length} days`);
+  console.log(`check: SQL per-day totals match the pure function; streak ${stats.streak.days} days, ${stats.heatmap.total} reviews in the heatmap`);
+}
+
+const check = new Database(path.join(dir, "attention-span.db"), { readonly: true });
+const indexed = check
+  .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND name = 'ReviewLog_userId_kind_undone_reviewedAt_durationMs_idx'`)
+  .get();
+check.close();
+console.log(indexed ? "with the requested ReviewLog index" : "without the requested ReviewLog index (BENCH_INDEXES=1 adds it)");
+console.log(
+  `\n${ITERATIONS} iterations each, server functions called directly (load average ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" ")}, ${os.cpus().length} CPUs):`,
+);
+const pages: [string, () => Promise<unknown>][] = [
+  ["dashboard (getDashboard)", () => getDashboard(userId, new Date())],
+  ["/progress (getProgress)", () => getProgress(userId, new Date())],
+  ["/progress/attention (getTopicProgress)", () => getTopicProgress(userId, "attention", new Date())],
+  ["/progress/stats (getStats)", () => getStats(userId, new Date())],
+];
+const over: string[] = [];
+for (const mode of ["warm", "after a review", "cold"] as const) {
+  for (const [name, f] of pages) {
+    const p50 = await measure(name, f, mode);
+    if (p50 >= BUDGET_MS && !name.includes("stats") && mode !== "cold") over.push(`${name}, ${mode}`);
+  }
+}
+console.log(`\ncommand: npx tsx scripts/bench-progress.ts ${ITERATIONS}   budget: p50 < ${BUDGET_MS} ms`);
+await disconnectDb();
+await closeSql();
+if (!process.env.BENCH_DIR) fs.rmSync(dir, { recursive: true, force: true });
+if (over.length) {
+  console.log(`over budget: ${over.join("; ")}`);
+  process.exitCode = 1;
+}

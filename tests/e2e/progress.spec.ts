@@ -1,0 +1,141 @@
+import type { Page } from "@playwright/test";
+import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
+import { answer, course, questionsOf } from "./quiz-helpers";
+
+const TOPICS = course.topics.map((t) => t.slug);
+
+/** The level shown for a topic on the dashboard or on /progress. */
+function level(page: Page, slug: string) {
+  return page.locator(`[data-topic="${slug}"] .level-name`);
+}
+
+/** "N to go" on the review page: what the dashboard must call due today. */
+async function toGoOnReviewPage(page: Page): Promise<number> {
+  await page.goto("/review");
+  const status = page.locator(".review-status");
+  if ((await status.count()) === 0) return 0; // "All done for now"
+  const text = await status.innerText();
+  return Number(/(\d+) to go/.exec(text)?.[1] ?? "0");
+}
+
+test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows what is due", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signUp(page);
+  await page.goto("/account");
+  await page.getByLabel("New cards per day").fill("8");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
+
+  // A new learner: every topic Not started, nothing due, no streak.
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Today" })).toBeVisible();
+  for (const slug of TOPICS) await expect(level(page, slug)).toHaveText("Not started");
+  await expect(page.getByTestId("due-count")).toHaveText("Nothing is due right now.");
+  await expect(page.getByTestId("streak")).toHaveText("0 days in a row");
+  await expect(page.getByRole("link", { name: "Start the review" })).toBeVisible();
+  await expectAccessible(page);
+  await page.goto("/progress");
+  for (const slug of TOPICS) await expect(level(page, slug)).toHaveText("Not started");
+  await expectAccessible(page);
+
+  // Study the Books lesson: opening it lets its 18 flashcards in (8 a day).
+  await page.goto("/lessons/books");
+  await page.goto("/");
+  await expect(page.getByTestId("due-count")).toHaveText("8 items due today");
+  await expect(page.locator(".dashboard")).toContainText("8 new");
+
+  // Take its quiz, every answer right.
+  const questions = questionsOf("books");
+  await page.goto("/lessons/books/quiz");
+  await page.getByRole("button", { name: "Start the quiz" }).click();
+  for (const [i, q] of questions.entries()) {
+    await expect(page.getByText(`Question ${i + 1} of ${questions.length}`).first()).toBeVisible();
+    await hydrated(page);
+    await answer(page, q, true);
+    await expect(page.locator(".feedback-verdict")).toHaveText("Correct.");
+    await page.getByRole("link", { name: i === questions.length - 1 ? "See your result" : "Next question" }).click();
+  }
+  await expect(page.getByRole("heading", { name: `Your score: ${questions.length} of ${questions.length}` })).toBeVisible();
+
+  // Review the 8 new flashcards from the keyboard: Space shows the answer, 4 rates Easy.
+  await page.goto("/review");
+  await hydrated(page);
+  for (let i = 0; i < 8; i++) {
+    await expect(page.getByRole("button", { name: /Show answer/ })).toBeVisible();
+    await page.keyboard.press("Space");
+    await expect(page.getByRole("button", { name: /Easy/ })).toBeVisible();
+    await page.keyboard.press("4");
+  }
+  // The cards are done; the quiz questions just answered come back later as learning items.
+  await expect(page.getByRole("button", { name: /Show answer/ })).toHaveCount(0);
+  await expect(page.getByText("unsaved")).toHaveCount(0);
+
+  // 8 quiz questions + 8 cards seen of 26 items, all just reviewed: 62% expected recall, more than half seen -> Familiar.
+  const due = await toGoOnReviewPage(page);
+  await page.goto("/");
+  await expect(level(page, "books")).toHaveText("Familiar");
+  for (const slug of TOPICS.filter((s) => s !== "books")) await expect(level(page, slug)).toHaveText("Not started");
+  await expect(page.getByTestId("due-count")).toHaveText(due === 0 ? "Nothing is due right now." : `${due} item${due === 1 ? "" : "s"} due today`);
+  await expect(page.getByTestId("streak")).toHaveText("1 day in a row");
+  await expectAccessible(page);
+
+  await page.goto("/progress");
+  await expect(level(page, "books")).toHaveText("Familiar");
+  await expect(page.locator('[data-topic="books"]')).toContainText("16 of 26 items seen");
+  await expect(page.locator('[data-topic="books"]')).toContainText("Weakest concept:");
+  await expect(page.locator(".risky-list > li")).toHaveCount(10);
+
+  await page.goto("/progress/books");
+  await expect(page.getByRole("heading", { level: 1, name: "Books" })).toBeVisible();
+  await expect(page.locator(".level-name")).toHaveText("Familiar");
+  await expect(page.locator(".facts")).toContainText("100%"); // the latest lesson quiz
+  await expectAccessible(page);
+
+  await page.goto("/progress/attention");
+  await expect(page.locator(".level-name")).toHaveText("Not started");
+  await expectAccessible(page);
+
+  await page.goto("/progress/stats");
+  await expect(page.getByTestId("streak")).toHaveText("1 day in a row");
+  await expect(page.locator("svg.heatmap")).toHaveAttribute("role", "img");
+  await expect(page.locator("figure.chart")).toHaveCount(4);
+  await expectAccessible(page);
+});
+
+test("unknown topics are a 404; the help page explains the levels; nothing overflows at 320 px", async ({ page }) => {
+  await signUp(page);
+  const res = await page.goto("/progress/no-such-topic");
+  expect(res?.status()).toBe(404);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
+
+  await page.goto("/help/mastery");
+  await expect(page.getByRole("heading", { level: 1, name: "How is mastery computed?" })).toBeVisible();
+  for (const l of ["Not started", "Learning", "Familiar", "Proficient", "Mastered"]) await expect(page.locator("dt", { hasText: l })).toHaveCount(1);
+  await expectAccessible(page);
+
+  await page.setViewportSize({ width: 320, height: 640 });
+  for (const path of ["/", "/progress", "/progress/attention", "/progress/stats", "/help/mastery"]) {
+    await page.goto(path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
+  }
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("the progress pages and their charts are plain HTML", async ({ page }) => {
+    await signUp(page);
+    await page.goto("/progress/stats");
+    await expect(page.locator("svg.heatmap rect.heat")).toHaveCount(365);
+    await page.locator("details.chart-table summary").first().click();
+    await expect(page.locator("details.chart-table table").first()).toBeVisible();
+    await page.goto("/progress");
+    await expect(level(page, "attention")).toHaveText("Not started");
+  });
+});
+
+test("the progress pages need an account", async ({ page }) => {
+  await page.goto("/progress/stats");
+  await expect(page).toHaveURL(/\/login\?redirectTo=%2Fprogress%2Fstats/);
+});
