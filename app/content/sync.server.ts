@@ -52,6 +52,8 @@ export function itemRows(course: Course): ItemRow[] {
   return rows;
 }
 
+const CHUNK = 200;
+
 export async function syncContent(db: Db, course: Course, now = new Date()): Promise<SyncStats> {
   const stats: SyncStats = { created: 0, updated: 0, retired: 0, unchanged: 0 };
   const wanted = itemRows(course);
@@ -93,14 +95,15 @@ export async function syncContent(db: Db, course: Course, now = new Date()): Pro
       await tx.item.update({ where: { id: row.id }, data: { ...row, retiredAt: null } });
       stats.updated++;
     }
-    if (toCreate.length > 0) {
-      await tx.item.createMany({ data: toCreate });
-      stats.created += toCreate.length;
+    // In chunks: a statement has a bounded number of parameters (SQLite's driver and PostgreSQL alike).
+    for (let i = 0; i < toCreate.length; i += CHUNK) {
+      await tx.item.createMany({ data: toCreate.slice(i, i + CHUNK) });
     }
+    stats.created += toCreate.length;
     const gone = [...existing.values()].filter((r) => r.retiredAt === null).map((r) => r.id);
-    if (gone.length > 0) {
-      const res = await tx.item.updateMany({ where: { id: { in: gone } }, data: { retiredAt: now } });
-      stats.retired = res.count;
+    for (let i = 0; i < gone.length; i += CHUNK) {
+      const res = await tx.item.updateMany({ where: { id: { in: gone.slice(i, i + CHUNK) } }, data: { retiredAt: now } });
+      stats.retired += res.count;
     }
   });
   return stats;

@@ -253,3 +253,24 @@ describe("the real course", () => {
     expect(migrateSqlite(file, migrations)).toEqual([]);
   });
 });
+
+describe("syncing at scale", () => {
+  it("retires thousands of items in one sync (statements stay under the parameter limit)", async () => {
+    const db = freshDb();
+    const course = loadFixture();
+    await syncContent(db, course);
+    const many = Array.from({ length: 2_500 }, (_, i) => ({
+      id: `bulk-${i}`,
+      topicId: course.topics[0]!.slug,
+      kind: "card",
+      section: "x",
+      position: 9_000_000 + i,
+      tags: "[]",
+      contentHash: "h",
+    }));
+    for (let i = 0; i < many.length; i += 500) await db.item.createMany({ data: many.slice(i, i + 500) });
+    const stats = await syncContent(db, course);
+    expect(stats.retired).toBe(2_500);
+    expect(await db.item.count({ where: { id: { startsWith: "bulk-" }, retiredAt: null } })).toBe(0);
+  });
+});
