@@ -2,6 +2,7 @@
 // write migration SQL (`prisma migrate diff`); the app applies migrations itself
 // (app/db/migrate.server.ts). engine "js" keeps everything offline: Prisma uses
 // its bundled WebAssembly engines and never downloads a binary.
+import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "prisma/config";
 
@@ -18,6 +19,7 @@ export default defineConfig({
       return new PrismaPg({ connectionString: process.env.DATABASE_URL ?? "postgresql://localhost/attention_span" });
     }
     const { PrismaBetterSQLite3 } = await import("@prisma/adapter-better-sqlite3");
-    return new PrismaBetterSQLite3({ url: process.env.PRISMA_SQLITE_URL ?? "file:./.cache/prisma-cli.db" });
+    // The CLI needs a database to talk to even for diffs between schema files: a scratch file.
+    return new PrismaBetterSQLite3({ url: process.env.PRISMA_SQLITE_URL ?? `file:${path.join(os.tmpdir(), "attention-span-prisma-cli.db")}` });
   },
 });
