@@ -30,6 +30,7 @@ test("sign up, log out, log in, change password, log in with the new one", async
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("Password changed.")).toBeVisible();
   await page.getByRole("button", { name: "Log out", exact: true }).click();
+  await expect(page.getByRole("link", { name: "Log in" })).toBeVisible();
 
   await logIn(page, username, PASSWORD);
   await expect(page.getByRole("alert")).toBeVisible();

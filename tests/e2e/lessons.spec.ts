@@ -3,7 +3,7 @@ import { readSeed } from "./seed";
 
 const seed = readSeed();
 
-test("the lessons list has the five seed sections in seed order", async ({ page }) => {
+test("the lessons list has the five seed sections in seed order", { tag: "@content" }, async ({ page }) => {
   await page.goto("/lessons");
   await expect(page).toHaveTitle(/Lessons \| Attention Span/);
   const titles = await page.locator(".lesson-card h2").allInnerTexts();
@@ -12,7 +12,7 @@ test("the lessons list has the five seed sections in seed order", async ({ page 
 });
 
 for (const [index, section] of seed.entries()) {
-  test(`lesson ${index + 1} (${section.title}) presents every resource of its seed section`, async ({ page }) => {
+  test(`lesson ${index + 1} (${section.title}) presents every resource of its seed section`, { tag: "@content" }, async ({ page }) => {
     await page.goto("/lessons");
     await page.locator(".lesson-card h2 a").nth(index).click();
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(section.title);
@@ -25,7 +25,7 @@ for (const [index, section] of seed.entries()) {
   });
 }
 
-test("books show authors, year, publisher, ISBN and chapters", async ({ page }) => {
+test("books show authors, year, publisher, ISBN and chapters", { tag: "@content" }, async ({ page }) => {
   await page.goto("/lessons/books");
   const book = page.locator("#res-nlp-with-transformers");
   await expect(book).toContainText("Lewis Tunstall");
@@ -35,14 +35,14 @@ test("books show authors, year, publisher, ISBN and chapters", async ({ page }) 
   await expect(book).toContainText("Chapter 3");
 });
 
-test("lessons render math on the server and highlight code", async ({ page }) => {
+test("lessons render math on the server and highlight code", { tag: "@content" }, async ({ page }) => {
   await page.goto("/lessons/attention");
   await expect(page.locator(".katex").first()).toBeAttached();
   await page.goto("/lessons/transformers");
   expect(await page.locator("h2[id]").count()).toBeGreaterThan(3);
 });
 
-test("an unknown lesson is a real 404 page", async ({ page }) => {
+test("an unknown lesson is a real 404 page", { tag: "@content" }, async ({ page }) => {
   const response = await page.goto("/lessons/no-such-lesson");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Page not found");
@@ -51,7 +51,7 @@ test("an unknown lesson is a real 404 page", async ({ page }) => {
   expect(other?.status()).toBe(404);
 });
 
-test("the layout works at 320 px wide: nothing overflows sideways", async ({ page }) => {
+test("the layout works at 320 px wide: nothing overflows sideways", { tag: "@content" }, async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
   for (const path of ["/", "/lessons", "/lessons/attention", "/lessons/transformers", "/overview", "/login", "/signup"]) {
     await page.goto(path);
@@ -61,7 +61,7 @@ test("the layout works at 320 px wide: nothing overflows sideways", async ({ pag
 });
 
 for (const path of ["/", "/lessons", "/lessons/attention", "/lessons/tokenization", "/lessons/books", "/overview", "/login", "/signup", "/nope"]) {
-  test(`axe: ${path} has no serious or critical violations`, async ({ page }) => {
+  test(`axe: ${path} has no serious or critical violations`, { tag: "@content" }, async ({ page }) => {
     await page.goto(path);
     await expectAccessible(page);
   });

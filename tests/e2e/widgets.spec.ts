@@ -26,7 +26,7 @@ async function readGrid(page: Page) {
   }, n);
 }
 
-test.describe("attention heatmap", () => {
+test.describe("attention heatmap", { tag: "@content" }, () => {
   test("the causal mask empties the upper triangle and the scaling changes the weights", async ({ page }) => {
     await page.goto("/lessons/attention");
     await hydrated(page);
@@ -96,7 +96,7 @@ test.describe("attention heatmap", () => {
   });
 });
 
-test.describe("tokenizer playground", () => {
+test.describe("tokenizer playground", { tag: "@content" }, () => {
   async function open(page: Page) {
     await page.goto("/lessons/tokenization");
     await hydrated(page);
@@ -156,7 +156,7 @@ test.describe("tokenizer playground", () => {
   });
 });
 
-test.describe("accessibility", () => {
+test.describe("accessibility", { tag: "@content" }, () => {
   // axe over a long lesson full of KaTeX takes 20-30 s on its own.
   test.describe.configure({ timeout: 90_000 });
 
