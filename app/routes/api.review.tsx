@@ -16,6 +16,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await formDataOr400(request);
   const now = new Date();
   const outcome = await applyReviewAction(userId, form, now);
-  const view = await reviewView(userId, now, 10);
+  // The page already holds the next cards; a reply carries only the head of the queue.
+  const view = await reviewView(userId, now, 3);
   return Response.json({ ...outcome, view }, { status: outcome.ok ? 200 : outcome.httpStatus, headers: { "Cache-Control": "no-store" } });
 }
