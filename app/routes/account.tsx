@@ -7,7 +7,7 @@ import { ChangePasswordSchema, fieldErrors } from "~/auth/schemas";
 import { changePassword, checkPassword, deleteUser, isTimeZone } from "~/auth/users.server";
 import { SettingsSchema } from "~/settings/schema";
 import { getSettings, updateSettings } from "~/settings/settings.server";
-import { badRequest } from "~/utils/http.server";
+import { badRequest, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { Field } from "~/components/field";
 
@@ -24,7 +24,7 @@ const DeleteSchema = z.object({ intent: z.literal("delete-account"), password: z
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const intent = IntentSchema.safeParse(form);
   if (!intent.success) return badRequest({ intent: null, errors: { form: "Unknown action" } as Record<string, string> });
   switch (intent.data.intent) {

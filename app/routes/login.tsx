@@ -5,7 +5,7 @@ import { requireAnonymous, safeRedirect, startSession } from "~/auth/session.ser
 import { LoginSchema, fieldErrors } from "~/auth/schemas";
 import { authenticate, usernameKey } from "~/auth/users.server";
 import { clear, clientIp, hit, ipLimit, tooManyRequests, userLimit } from "~/auth/rate-limit.server";
-import { badRequest } from "~/utils/http.server";
+import { badRequest, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { Field } from "~/components/field";
 
@@ -23,7 +23,7 @@ const FAILED = "That username and password do not match an account.";
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireAnonymous(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const parsed = LoginSchema.safeParse(form);
   if (!parsed.success) return badRequest({ errors: fieldErrors(parsed.error), username: String(form.username ?? "") });
   const userKey = `login:user:${usernameKey(parsed.data.username)}`;

@@ -6,7 +6,7 @@ import { requireAnonymous, safeRedirect, startSession } from "~/auth/session.ser
 import { SignupSchema, fieldErrors } from "~/auth/schemas";
 import { createUser, UsernameTakenError } from "~/auth/users.server";
 import { clientIp, hit, ipLimit, tooManyRequests } from "~/auth/rate-limit.server";
-import { badRequest } from "~/utils/http.server";
+import { badRequest, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { Field } from "~/components/field";
 
@@ -22,7 +22,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   await requireAnonymous(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const limit = await hit([[`signup:ip:${clientIp(request)}`, ipLimit()]]);
   if (!limit.allowed) {
     const tooMany = tooManyRequests(limit.retryAfterSeconds);

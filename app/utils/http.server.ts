@@ -12,3 +12,17 @@ export function notFound(message = "Not found"): never {
 export function forbidden(message = "Forbidden"): never {
   throw new Response(message, { status: 403, statusText: "Forbidden" });
 }
+
+/**
+ * The submitted form, or a thrown 400 with a message when the body is not a
+ * form (wrong content type, broken multipart, too large): never a 500.
+ */
+export async function readForm(request: Request): Promise<FormData> {
+  const length = Number(request.headers.get("content-length") ?? 0);
+  if (length > 256 * 1024) throw new Response("The form is too large.", { status: 413, statusText: "Payload Too Large" });
+  try {
+    return await request.formData();
+  } catch {
+    throw new Response("The request body is not a form this page understands. Submit the form again.", { status: 400, statusText: "Bad Request" });
+  }
+}
