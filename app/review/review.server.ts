@@ -37,35 +37,6 @@ export function schedulerFor(settings: Settings): Scheduler {
   });
 }
 
-type StateRow = {
-  due: Date;
-  stability: number;
-  difficulty: number;
-  elapsedDays: number;
-  scheduledDays: number;
-  learningSteps: number;
-  reps: number;
-  lapses: number;
-  state: number;
-  lastReview: Date | null;
-  version: number;
-};
-
-export function rowToState(r: StateRow): MemoryState {
-  return {
-    due: r.due,
-    stability: r.stability,
-    difficulty: r.difficulty,
-    elapsedDays: r.elapsedDays,
-    scheduledDays: r.scheduledDays,
-    learningSteps: r.learningSteps,
-    reps: r.reps,
-    lapses: r.lapses,
-    state: r.state as State,
-    lastReview: r.lastReview,
-  };
-}
-
 export interface ReviewInput {
   itemId: string;
   rating: Grade;
