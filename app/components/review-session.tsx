@@ -55,6 +55,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
   const [refilling, setRefilling] = useState(false);
   const [remainingOnServer, setRemainingOnServer] = useState(view.remaining);
   const history = useRef<HistoryEntry[]>([]);
+  const refilledFor = useRef<number | null>(null);
   const shownAt = useRef(Date.now());
   const cardRef = useRef<HTMLDivElement>(null);
   const keyMark = useRef<number | null>(null);
@@ -106,6 +107,9 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
     if (current || !outbox || refilling) return;
     if (remainingOnServer === 0 && doneHere === 0) return;
     if (pending > 0) return;
+    // Once per run-out: an empty answer means the summary, not another request.
+    if (refilledFor.current === doneHere) return;
+    refilledFor.current = doneHere;
     setRefilling(true);
     fetch("/api/review", { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then((r) => r.json() as Promise<{ view?: ReviewView }>)
