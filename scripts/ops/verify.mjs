@@ -16,82 +16,12 @@ import { toMs } from "./db.mjs";
 
 // --- The scheduler --------------------------------------------------------------
 
-async function fallbackScheduler() {
-  const { fsrs, generatorParameters, State } = await import("ts-fsrs");
-  const parseSteps = (steps) => steps.trim().split(/\s+/).filter(Boolean);
-  const toCard = (s) => ({
-    due: s.due,
-    stability: s.stability,
-    difficulty: s.difficulty,
-    elapsed_days: s.elapsedDays,
-    scheduled_days: s.scheduledDays,
-    learning_steps: s.learningSteps,
-    reps: s.reps,
-    lapses: s.lapses,
-    state: s.state,
-    last_review: s.lastReview ?? undefined,
-  });
-  const fromCard = (c) => ({
-    due: c.due,
-    stability: c.stability,
-    difficulty: c.difficulty,
-    elapsedDays: c.elapsed_days,
-    scheduledDays: c.scheduled_days,
-    learningSteps: c.learning_steps,
-    reps: c.reps,
-    lapses: c.lapses,
-    state: c.state,
-    lastReview: c.last_review ?? null,
-  });
-  return {
-    source: "ts-fsrs (reimplemented in scripts/ops/verify.mjs)",
-    State,
-    stateFromJson: (j) => ({ ...j, due: new Date(j.due), lastReview: j.lastReview ? new Date(j.lastReview) : null }),
-    createScheduler(settings) {
-      const engine = fsrs(
-        generatorParameters({
-          request_retention: settings.desiredRetention,
-          maximum_interval: settings.maximumInterval,
-          enable_fuzz: true,
-          enable_short_term: true,
-          learning_steps: parseSteps(settings.learningSteps),
-          relearning_steps: parseSteps(settings.relearningSteps),
-          ...(settings.weights && settings.weights.length === 21 ? { w: [...settings.weights] } : {}),
-        }),
-      );
-      return {
-        next: (state, now, rating) => fromCard(engine.next(toCard(state), now, rating).card),
-        rollback: (after, before, rating, reviewedAt) => ({
-          ...fromCard(
-            engine.rollback(toCard(after), {
-              rating,
-              state: before.state,
-              due: before.lastReview ?? before.due,
-              stability: before.stability,
-              difficulty: before.difficulty,
-              elapsed_days: before.elapsedDays,
-              last_elapsed_days: before.elapsedDays,
-              scheduled_days: before.scheduledDays,
-              learning_steps: before.learningSteps,
-              review: reviewedAt,
-            }),
-          ),
-          due: before.due,
-        }),
-      };
-    },
-  };
-}
-
 export async function loadScheduler() {
-  try {
-    const { register } = await import("tsx/esm/api");
-    register();
-    const mod = await import(pathToFileURL(path.join(root, "app", "domain", "scheduler.ts")).href);
-    return { source: "app/domain/scheduler.ts (through tsx)", State: mod.State, stateFromJson: mod.stateFromJson, createScheduler: mod.createScheduler };
-  } catch {
-    return fallbackScheduler();
-  }
+  // Always the app's own scheduler: a second copy here could drift and hide a mismatch.
+  const { register } = await import("tsx/esm/api");
+  register();
+  const mod = await import(pathToFileURL(path.join(root, "app", "domain", "scheduler.ts")).href);
+  return { source: "app/domain/scheduler.ts (through tsx)", State: mod.State, stateFromJson: mod.stateFromJson, createScheduler: mod.createScheduler };
 }
 
 // --- Comparing states ---------------------------------------------------------------
