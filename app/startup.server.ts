@@ -1,17 +1,20 @@
 /**
  * What a process does before it serves: apply migrations, validate the course
- * (refuse to start on a broken one), sync content into the database.
+ * (refuse to start on a broken one), sync content into the database, and on
+ * SQLite start the background checkpointer.
  */
 import { databaseConfig } from "./db/config.server";
 import { migrate } from "./db/migrate.server";
 import { getDb } from "./db/client.server";
 import { getCourse } from "./content/course.server";
 import { syncContent } from "./content/sync.server";
+import { ensureCheckpointer } from "./db/sqlite.server";
 
 export async function startup({ log = console.log }: { log?: (msg: string) => void } = {}) {
   const started = performance.now();
   const config = databaseConfig();
   const applied = await migrate(config);
+  if (config.provider === "sqlite") ensureCheckpointer(config.file);
   if (applied.length) log(`migrations applied: ${applied.join(", ")}`);
   const { course } = getCourse();
   const stats = await syncContent(getDb(), course);

@@ -116,8 +116,9 @@ for (let i = 0; i < RUNS + 50; i++) {
 }
 
 // (b) the bare better-sqlite3 baseline: read the state, update it with a version check, append the log.
-const baseline = new Database(file);
-baseline.pragma("journal_mode = WAL");
+// Same connection settings as the app (synchronous=FULL), with the app's checkpointer still running.
+const { openSqlite } = await import("../app/db/sqlite.server");
+const baseline = openSqlite(file);
 const sel = baseline.prepare("SELECT * FROM ItemState WHERE userId = ? AND itemId = ?");
 const upd = baseline.prepare("UPDATE ItemState SET due = ?, stability = ?, reps = reps + 1, version = version + 1 WHERE userId = ? AND itemId = ? AND version = ?");
 const ins = baseline.prepare(
@@ -149,7 +150,7 @@ const planLines = plans.map(([name, sql, args]) => {
 baseline.close();
 db.close();
 
-console.log(`bench:review — ${ITEMS} items, ${LOGS} review logs, ${routeTimes.length} timed reviews (SQLite, WAL)`);
+console.log(`bench:review — ${ITEMS} items, ${LOGS} review logs, ${routeTimes.length} timed reviews (SQLite, WAL, synchronous=FULL, background checkpoints)`);
 console.log(`  real route  POST /api/review: p50 ${fmt(pct(routeTimes, 50))}, p99 ${fmt(pct(routeTimes, 99))}  (budget: p50 < 5 ms, p99 < 20 ms); non-200: ${errors}`);
 console.log(`  bare SQL baseline:            p50 ${fmt(pct(bareTimes, 50))}, p99 ${fmt(pct(bareTimes, 99))}`);
 console.log(`  ratio route/bare: p50 ${(pct(routeTimes, 50) / pct(bareTimes, 50)).toFixed(1)}x, p99 ${(pct(routeTimes, 99) / pct(bareTimes, 99)).toFixed(1)}x`);

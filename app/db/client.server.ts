@@ -8,14 +8,24 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "~/generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "~/generated/postgres/client";
 import { databaseConfig, type DatabaseConfig } from "./config.server";
+import { SQLITE_PRAGMAS } from "./sqlite.server";
 
 export type Db = SqliteClient;
 
 const g = globalThis as typeof globalThis & { __db?: { client: Db; config: DatabaseConfig } };
 
+/** Prisma's SQLite connection gets the same settings as the app's own (sqlite.server.ts). */
+class SqliteAdapterFactory extends PrismaBetterSQLite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    for (const pragma of SQLITE_PRAGMAS) await adapter.queryRaw({ sql: `PRAGMA ${pragma}`, args: [], argTypes: [] });
+    return adapter;
+  }
+}
+
 export function createClient(config: DatabaseConfig): Db {
   if (config.provider === "sqlite") {
-    const adapter = new PrismaBetterSQLite3({ url: `file:${config.file}`, timeout: 10_000 });
+    const adapter = new SqliteAdapterFactory({ url: `file:${config.file}`, timeout: 10_000 });
     return new SqliteClient({ adapter });
   }
   const adapter = new PrismaPg({ connectionString: config.url, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });

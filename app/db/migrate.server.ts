@@ -8,9 +8,9 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseConfig } from "./config.server";
+import { openSqlite } from "./sqlite.server";
 
 export interface Migration {
   name: string;
@@ -54,10 +54,8 @@ function checkChecksums(applied: Map<string, string>, migrations: Migration[]) {
 
 export function migrateSqlite(file: string, migrations: Migration[]): string[] {
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
+  const db = openSqlite(file);
   try {
-    db.pragma("journal_mode = WAL");
-    db.pragma("busy_timeout = 10000");
     db.exec("CREATE TABLE IF NOT EXISTS _app_migrations (name TEXT PRIMARY KEY, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)");
     const done: string[] = [];
     const run = db.transaction(() => {

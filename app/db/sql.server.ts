@@ -13,9 +13,10 @@
  * other request can interleave on the shared connection; on PostgreSQL each
  * step is awaited on one pooled client between BEGIN and COMMIT.
  */
-import Database from "better-sqlite3";
+import type Database from "better-sqlite3";
 import pg from "pg";
 import { databaseConfig, type DatabaseConfig } from "./config.server";
+import { openSqlite } from "./sqlite.server";
 
 export interface Statement {
   sql: string;
@@ -55,9 +56,7 @@ function sqliteParam(v: unknown) {
 }
 
 function createSqlite(file: string): Sql {
-  const db = new Database(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("busy_timeout = 10000");
+  const db = openSqlite(file);
   db.pragma("foreign_keys = ON");
   const cache = new Map<string, Database.Statement>();
   const prepared = (sql: string) => {
