@@ -65,14 +65,26 @@ export function renderOverview(): RenderedPage | null {
   return page;
 }
 
-let inlineRenderer: { course: Course; inline: (md: string) => string } | null = null;
-/** Inline Markdown (cards, questions) to HTML, with math. */
+let inlineRenderer: { course: Course; inline: (md: string) => string; rendered: Map<string, string> } | null = null;
+/**
+ * Inline Markdown (cards, questions) to HTML, with math. The texts are the
+ * course's own, so each is rendered once per loaded course and kept.
+ */
 export function renderInline(md: string): string {
   const loaded = getCourse();
   if (inlineRenderer?.course !== loaded.course) {
-    inlineRenderer = { course: loaded.course, inline: createRenderer({ slug: null, resources: loaded.resources, diagramBase: "" }).inline };
+    inlineRenderer = {
+      course: loaded.course,
+      inline: createRenderer({ slug: null, resources: loaded.resources, diagramBase: "" }).inline,
+      rendered: new Map(),
+    };
   }
-  return inlineRenderer.inline(md);
+  let html = inlineRenderer.rendered.get(md);
+  if (html === undefined) {
+    html = inlineRenderer.inline(md);
+    inlineRenderer.rendered.set(md, html);
+  }
+  return html;
 }
 
 export type ContentItem =

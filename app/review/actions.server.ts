@@ -6,7 +6,7 @@ import { z } from "zod";
 import { getContentItem } from "~/content/course.server";
 import { gradeAnswer, ratingForAnswer } from "~/domain/quiz-grading";
 import { feedbackFor, questionSpec, rawAnswerFromForm, type Feedback } from "~/quiz/present.server";
-import { getQueue, recordReview, schedulerFor, undoLastReview, type ReviewResult } from "./review.server";
+import { getQueue, recordReview, schedulerFor, undoLastReview, type ReviewResult, type Settings } from "./review.server";
 import { present, type Presented } from "./present.server";
 import { recordReviewAnswer } from "~/quiz/attempts.server";
 
@@ -41,7 +41,8 @@ function firstError(error: z.ZodError) {
   return `${i.path.join(".") || "request"}: ${i.message}`;
 }
 
-export async function applyReviewAction(userId: string, form: FormData, now = new Date()): Promise<ActionOutcome> {
+/** `settings`, when the caller already has them, saves reading them again. */
+export async function applyReviewAction(userId: string, form: FormData, now = new Date(), settings?: Settings): Promise<ActionOutcome> {
   const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
   const intent = IntentSchema.safeParse(fields);
   if (!intent.success) return { ok: false, httpStatus: 400, error: firstError(intent.error) };
@@ -65,6 +66,7 @@ export async function applyReviewAction(userId: string, form: FormData, now = ne
       userId,
       { ...parsed.data, rating: parsed.data.rating as 1 | 2 | 3 | 4, source: "review" },
       reviewTime(parsed.data.reviewedAt, now),
+      settings,
     );
     return outcome(res, parsed.data.itemId);
   }
@@ -77,7 +79,7 @@ export async function applyReviewAction(userId: string, form: FormData, now = ne
   const graded = gradeAnswer(questionSpec(item.question), rawAnswerFromForm(form));
   if (!graded.ok) return { ok: false, httpStatus: 400, error: graded.error, itemId: item.id };
   const rating = ratingForAnswer(graded.correct, item.question.difficulty, parsed.data.durationMs);
-  const res = await recordReview(userId, { ...parsed.data, rating, source: "review" }, now);
+  const res = await recordReview(userId, { ...parsed.data, rating, source: "review" }, now, settings);
   if (res.status === "recorded") await recordReviewAnswer(userId, item.id, graded.answer, graded.correct, parsed.data.durationMs, now);
   const base = outcome(res, item.id);
   if (!base.ok) return base;
@@ -103,8 +105,8 @@ export interface ReviewView {
 }
 
 /** The queue head as the page shows it. */
-export async function reviewView(userId: string, now = new Date(), limit = 30): Promise<ReviewView> {
-  const queue = await getQueue(userId, now);
+export async function reviewView(userId: string, now = new Date(), limit = 30, settings?: Settings): Promise<ReviewView> {
+  const queue = await getQueue(userId, now, settings);
   const scheduler = schedulerFor(queue.settings);
   const entries: Presented[] = [];
   for (const e of queue.entries) {

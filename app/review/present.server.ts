@@ -1,4 +1,4 @@
-/** Queue entries as the review page shows them. Content HTML is rendered once per process. */
+/** Queue entries as the review page shows them. Content HTML is rendered once per course (renderInline keeps it). */
 import { getContentItem, renderInline } from "~/content/course.server";
 import { publicQuestion, type PublicQuestion } from "~/quiz/present.server";
 import { newMemoryState, type MemoryState, type Scheduler } from "~/domain/scheduler";
@@ -8,8 +8,6 @@ export type Presented =
   | { itemId: string; kind: "card"; queue: QueueEntryKind; version: number; topic: string; frontHtml: string; backHtml: string; previews: Record<number, string> }
   | { itemId: string; kind: "quiz"; queue: QueueEntryKind; version: number; topic: string; question: PublicQuestion }
   | { itemId: string; kind: "exercise"; queue: QueueEntryKind; version: number; topic: string; title: string; href: string };
-
-const cardHtml = new Map<string, { frontHtml: string; backHtml: string }>();
 
 function seedOf(id: string, reps: number) {
   let h = 2166136261;
@@ -28,11 +26,7 @@ export function present(
   if (!item) return null;
   const base = { itemId: entry.itemId, queue: entry.kind, version, topic: item.topic.title };
   if (item.kind === "card") {
-    let html = cardHtml.get(item.id);
-    if (!html) {
-      html = { frontHtml: renderInline(item.card.front), backHtml: renderInline(item.card.back) };
-      cardHtml.set(item.id, html);
-    }
+    const html = { frontHtml: renderInline(item.card.front), backHtml: renderInline(item.card.back) };
     const preview = scheduler.preview(state ?? newMemoryState(now), now);
     return { ...base, kind: "card", ...html, previews: { 1: preview[1].label, 2: preview[2].label, 3: preview[3].label, 4: preview[4].label } };
   }

@@ -25,16 +25,28 @@ import { getSettings } from "~/settings/settings.server";
 
 export type ReviewSource = "review" | "quiz" | "exercise";
 
-type Settings = Awaited<ReturnType<typeof getSettings>>;
+export type Settings = Awaited<ReturnType<typeof getSettings>>;
+
+// Schedulers are pure and depend only on these settings: learners with the same
+// settings (most keep the defaults) share one, built once.
+const schedulers = new Map<string, Scheduler>();
+const MAX_SCHEDULERS = 500;
 
 export function schedulerFor(settings: Settings): Scheduler {
-  return createScheduler({
-    desiredRetention: settings.desiredRetention,
-    maximumInterval: settings.maximumInterval,
-    learningSteps: settings.learningSteps,
-    relearningSteps: settings.relearningSteps,
-    weights: settings.weights ? (JSON.parse(settings.weights) as number[]) : null,
-  });
+  const key = JSON.stringify([settings.desiredRetention, settings.maximumInterval, settings.learningSteps, settings.relearningSteps, settings.weights]);
+  let scheduler = schedulers.get(key);
+  if (!scheduler) {
+    scheduler = createScheduler({
+      desiredRetention: settings.desiredRetention,
+      maximumInterval: settings.maximumInterval,
+      learningSteps: settings.learningSteps,
+      relearningSteps: settings.relearningSteps,
+      weights: settings.weights ? (JSON.parse(settings.weights) as number[]) : null,
+    });
+    if (schedulers.size >= MAX_SCHEDULERS) schedulers.clear();
+    schedulers.set(key, scheduler);
+  }
+  return scheduler;
 }
 
 export interface ReviewInput {
@@ -75,7 +87,7 @@ const stateValues = (s: MemoryState) => [s.due, s.stability, s.difficulty, s.ela
 type StoredState = ReturnType<typeof stateToJson> & { version: number };
 
 /** The learner's settings row (created with defaults on first use). */
-async function settingsRow(userId: string): Promise<Settings> {
+export async function learnerSettings(userId: string): Promise<Settings> {
   const row = await getSql().get<Settings>(get(`SELECT * FROM "Settings" WHERE "userId" = ?`, userId));
   return row ?? getSettings(userId);
 }
@@ -87,7 +99,7 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
   if (existing) return duplicateOf(existing);
   // The course in memory is the content: an id it does not know is unknown or retired.
   if (!getContentItem(input.itemId)) return { status: "not-found" };
-  const scheduler = schedulerFor(settings ?? (await settingsRow(userId)));
+  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)));
   try {
     return await sql.transaction(function* (): Generator<Statement, ReviewResult, StepResult> {
       const row = (yield get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId)) as Row | undefined;
@@ -168,7 +180,7 @@ export async function undoLastReview(userId: string, clientId: string, now = new
   const sql = getSql();
   const already = await sql.get(get(`SELECT "itemId" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, clientId));
   if (already) return { status: "duplicate", itemId: String(already.itemId) };
-  const scheduler = schedulerFor(await settingsRow(userId));
+  const scheduler = schedulerFor(await learnerSettings(userId));
   try {
     return await sql.transaction(function* (): Generator<Statement, UndoResult, StepResult> {
       const last = (yield get(
@@ -281,14 +293,15 @@ async function newCards(userId: string, openedTopics: Set<string>, limit: number
 /** The learner's queue right now, from a few indexed queries (never their whole log). */
 export async function getQueue(userId: string, now = new Date(), knownSettings?: Settings): Promise<LearnerQueue> {
   const sql = getSql();
-  const settings = knownSettings ?? (await settingsRow(userId));
+  const settings = knownSettings ?? (await learnerSettings(userId));
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
   const scheduler = schedulerFor(settings);
   const horizon = new Date(Math.max(day.end.getTime(), now.getTime() + 20 * 60 * 1000));
   const [dueRows, nextRow, visits, done] = await Promise.all([
     sql.all(
       all(
-        `SELECT s."itemId", ${STATE_COLUMNS.replace(/"(\w+)"/g, 's."$1"')}, s."version" FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" <= ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due"`,
+        // Retired items are dropped below against the course in memory (cheaper than a join per row).
+        `SELECT "itemId", ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0 ORDER BY "due"`,
         userId,
         horizon,
       ),
@@ -307,13 +320,15 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
   const newItems = newRoom > 0 ? await newCards(userId, new Set(visits.map((v) => String(v.topicId))), newRoom) : [];
   const versions = new Map<string, number>();
   const states = new Map<string, MemoryState>();
-  const queueStates = dueRows.map((r) => {
-    const state = stateFromRow(r);
+  const queueStates = [];
+  for (const r of dueRows) {
     const itemId = String(r.itemId);
+    if (!getContentItem(itemId)) continue; // retired from the course
+    const state = stateFromRow(r);
     versions.set(itemId, Number(r.version));
     states.set(itemId, state);
-    return { itemId, state, retrievability: scheduler.retrievability(state, now) };
-  });
+    queueStates.push({ itemId, state, retrievability: scheduler.retrievability(state, now) });
+  }
   for (const n of newItems) versions.set(n.id, n.version);
   const queue = buildQueue({
     now,

@@ -5,6 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { formDataOr400, requireUserIdForApi } from "~/auth/api.server";
 import { applyReviewAction, reviewView } from "~/review/actions.server";
+import { learnerSettings } from "~/review/review.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserIdForApi(request);
@@ -15,8 +16,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const userId = await requireUserIdForApi(request);
   const form = await formDataOr400(request);
   const now = new Date();
-  const outcome = await applyReviewAction(userId, form, now);
+  const settings = await learnerSettings(userId);
+  const outcome = await applyReviewAction(userId, form, now, settings);
   // The page already holds the next cards; a reply carries only the head of the queue.
-  const view = await reviewView(userId, now, 3);
+  const view = await reviewView(userId, now, 3, settings);
   return Response.json({ ...outcome, view }, { status: outcome.ok ? 200 : outcome.httpStatus, headers: { "Cache-Control": "no-store" } });
 }

@@ -143,6 +143,20 @@ describe("preview", () => {
     expect(p[Rating.Hard].due.getTime()).toBeLessThanOrEqual(p[Rating.Good].due.getTime());
     expect(p[Rating.Good].due.getTime()).toBeLessThan(p[Rating.Easy].due.getTime());
   });
+
+  it("matches next() in learning and relearning too (fuzzed long intervals included)", () => {
+    const s = createScheduler(settings());
+    const learning = s.next(newMemoryState(T0), T0, Rating.Again);
+    let review = s.next(newMemoryState(T0), T0, Rating.Easy);
+    for (let i = 0; i < 4; i++) review = s.next(review, review.due, Rating.Good);
+    const relearning = s.next(review, review.due, Rating.Again);
+    expect([learning.state, relearning.state]).toEqual([State.Learning, State.Relearning]);
+    for (const m of [learning, relearning, review]) {
+      const now = new Date(m.due.getTime() + 3 * DAY);
+      const p = s.preview(m, now);
+      for (const g of [Rating.Again, Rating.Hard, Rating.Good, Rating.Easy] as const) expect(p[g].due).toEqual(s.next(m, now, g).due);
+    }
+  });
 });
 
 describe("rollback", () => {
