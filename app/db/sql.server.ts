@@ -12,11 +12,16 @@
  * transaction runs synchronously inside better-sqlite3 (BEGIN IMMEDIATE), so no
  * other request can interleave on the shared connection; on PostgreSQL each
  * step is awaited on one pooled client between BEGIN and COMMIT.
+ *
+ * Durability: a transaction resolves once its commit is on disk, unless asked
+ * not to wait, in which case the caller awaits `durable()` before acknowledging
+ * (SQLite's group commit is in sync-barrier.server.ts; ADR 010).
  */
 import type Database from "better-sqlite3";
 import pg from "pg";
 import { databaseConfig, type DatabaseConfig } from "./config.server";
 import { openSqlite } from "./sqlite.server";
+import { createSyncBarrier, walFlusher } from "./sync-barrier.server";
 
 export interface Statement {
   sql: string;
@@ -32,12 +37,23 @@ export type Row = Record<string, unknown>;
 export type StepResult = Row | Row[] | { changes: number } | undefined;
 export type Tx<T> = () => Generator<Statement, T, StepResult>;
 
+export interface TransactionOptions {
+  /**
+   * true (the default): resolve once the commit is on disk. false: resolve at
+   * commit, and the caller awaits `durable()` before it acknowledges anything
+   * (so that it can do other work while the disk flushes).
+   */
+  waitForDisk?: boolean;
+}
+
 export interface Sql {
   provider: DatabaseConfig["provider"];
   get<T = Row>(s: Statement): Promise<T | undefined>;
   all<T = Row>(s: Statement): Promise<T[]>;
   run(s: Statement): Promise<{ changes: number }>;
-  transaction<T>(tx: Tx<T>): Promise<T>;
+  transaction<T>(tx: Tx<T>, options?: TransactionOptions): Promise<T>;
+  /** Resolves once everything committed so far is on disk. */
+  durable(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,9 +71,15 @@ function sqliteParam(v: unknown) {
   return v;
 }
 
-function createSqlite(file: string): Sql {
+/** Exported for tests, which pass their own flush; the app uses getSql(). */
+export function createSqlite(file: string, flush: () => Promise<void> = walFlusher(file)): Sql {
   const db = openSqlite(file);
   db.pragma("foreign_keys = ON");
+  // Commits on this connection only write to the log; the barrier syncs it to
+  // disk before anything is acknowledged (group commit, ADR 010).
+  db.pragma("synchronous = NORMAL");
+  const barrier = createSyncBarrier(flush);
+  let wrote = false;
   // Rows are read as arrays and turned into objects here: better-sqlite3 builds
   // row objects about 2.5 times slower than this (measured on the due-items query).
   const cache = new Map<string, { stmt: Database.Statement; columns: string[] | null }>();
@@ -79,6 +101,7 @@ function createSqlite(file: string): Sql {
   };
   const exec = (s: Statement): StepResult => {
     const { stmt, columns } = prepared(s.sql);
+    if (!stmt.readonly) wrote = true;
     const params = s.params.map(sqliteParam);
     if (s.mode === "run" || !columns) return { changes: stmt.run(...params).changes };
     if (s.mode === "get") {
@@ -87,21 +110,40 @@ function createSqlite(file: string): Sql {
     }
     return (stmt.all(...params) as unknown[][]).map((values) => toRow(columns, values));
   };
+  // A statement outside a transaction commits by itself: if it wrote, wait for the disk.
+  const single = async (s: Statement): Promise<StepResult> => {
+    wrote = false;
+    const result = exec(s);
+    if (wrote) {
+      barrier.committed();
+      await barrier.durable();
+    }
+    return result;
+  };
   return {
     provider: "sqlite",
-    get: async <T>(s: Statement) => exec(s) as T | undefined,
-    all: async <T>(s: Statement) => exec(s) as T[],
-    run: async (s: Statement) => exec(s) as { changes: number },
-    async transaction<T>(tx: Tx<T>) {
+    get: async <T>(s: Statement) => (await single(s)) as T | undefined,
+    all: async <T>(s: Statement) => (await single(s)) as T[],
+    run: async (s: Statement) => (await single(s)) as { changes: number },
+    async transaction<T>(tx: Tx<T>, { waitForDisk = true }: TransactionOptions = {}) {
+      wrote = false;
       const runAll = db.transaction(() => {
         const it = tx();
         let step = it.next();
         while (!step.done) step = it.next(exec(step.value));
         return step.value;
       });
-      return runAll.immediate();
+      const value = runAll.immediate();
+      if (wrote) barrier.committed();
+      // Start the flush now either way; a caller that does not wait here awaits durable() later.
+      const onDisk = barrier.durable();
+      if (waitForDisk) await onDisk;
+      else onDisk.catch(() => undefined); // the caller's durable() reports a failure
+      return value;
     },
+    durable: () => barrier.durable(),
     close: async () => {
+      await barrier.durable().catch(() => undefined);
       db.close();
     },
   };
@@ -146,6 +188,8 @@ function createPostgres(url: string): Sql {
         client.release();
       }
     },
+    // COMMIT returns once PostgreSQL has flushed its log (synchronous_commit = on).
+    durable: async () => undefined,
     close: () => pool.end(),
   };
 }

@@ -41,8 +41,17 @@ function firstError(error: z.ZodError) {
   return `${i.path.join(".") || "request"}: ${i.message}`;
 }
 
-/** `settings`, when the caller already has them, saves reading them again. */
-export async function applyReviewAction(userId: string, form: FormData, now = new Date(), settings?: Settings): Promise<ActionOutcome> {
+/**
+ * `settings`, when the caller already has them, saves reading them again. With
+ * `syncLater`, a review returns at commit and the caller must await
+ * `getSql().durable()` before it answers (see recordReview).
+ */
+export async function applyReviewAction(
+  userId: string,
+  form: FormData,
+  now = new Date(),
+  { settings, syncLater = false }: { settings?: Settings; syncLater?: boolean } = {},
+): Promise<ActionOutcome> {
   const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
   const intent = IntentSchema.safeParse(fields);
   if (!intent.success) return { ok: false, httpStatus: 400, error: firstError(intent.error) };
@@ -66,7 +75,7 @@ export async function applyReviewAction(userId: string, form: FormData, now = ne
       userId,
       { ...parsed.data, rating: parsed.data.rating as 1 | 2 | 3 | 4, source: "review" },
       reviewTime(parsed.data.reviewedAt, now),
-      settings,
+      { settings, syncLater },
     );
     return outcome(res, parsed.data.itemId);
   }
@@ -79,7 +88,7 @@ export async function applyReviewAction(userId: string, form: FormData, now = ne
   const graded = gradeAnswer(questionSpec(item.question), rawAnswerFromForm(form));
   if (!graded.ok) return { ok: false, httpStatus: 400, error: graded.error, itemId: item.id };
   const rating = ratingForAnswer(graded.correct, item.question.difficulty, parsed.data.durationMs);
-  const res = await recordReview(userId, { ...parsed.data, rating, source: "review" }, now, settings);
+  const res = await recordReview(userId, { ...parsed.data, rating, source: "review" }, now, { settings, syncLater });
   if (res.status === "recorded") await recordReviewAnswer(userId, item.id, graded.answer, graded.correct, parsed.data.durationMs, now);
   const base = outcome(res, item.id);
   if (!base.ok) return base;

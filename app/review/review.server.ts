@@ -92,11 +92,25 @@ export async function learnerSettings(userId: string): Promise<Settings> {
   return row ?? getSettings(userId);
 }
 
-/** Records one rating. Committed before it returns. */
-export async function recordReview(userId: string, input: ReviewInput, now = new Date(), settings?: Settings): Promise<ReviewResult> {
+export interface RecordOptions {
+  /** The learner's settings, when the caller already read them. */
+  settings?: Settings;
+  /**
+   * Return at commit, before the commit is on disk. The caller must then
+   * `await getSql().durable()` before it acknowledges the review.
+   */
+  syncLater?: boolean;
+}
+
+/** Records one rating. Committed (and, unless `syncLater`, on disk) before it returns. */
+export async function recordReview(userId: string, input: ReviewInput, now = new Date(), { settings, syncLater = false }: RecordOptions = {}): Promise<ReviewResult> {
   const sql = getSql();
   const existing = await sql.get(get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId));
-  if (existing) return duplicateOf(existing);
+  if (existing) {
+    // The first submission may have committed a moment ago and still be on its way to disk.
+    if (!syncLater) await sql.durable();
+    return duplicateOf(existing);
+  }
   // The course in memory is the content: an id it does not know is unknown or retired.
   if (!getContentItem(input.itemId)) return { status: "not-found" };
   const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)));
@@ -144,7 +158,7 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
         false,
       )) as Row;
       return { status: "recorded", logId: Number(log.id), state: after, version };
-    });
+    }, { waitForDisk: !syncLater });
   } catch (e) {
     // Two submissions of the same review raced: the other one won, ours is a duplicate.
     if (isUniqueViolation(e)) {

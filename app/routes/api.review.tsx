@@ -1,11 +1,12 @@
 /**
- * The review page's background saves (JSON). Each call is committed before the
- * answer goes out; the answer carries the refreshed head of the queue.
+ * The review page's background saves (JSON). Each call is committed and on disk
+ * before the answer goes out; the answer carries the refreshed head of the queue.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { formDataOr400, requireUserIdForApi } from "~/auth/api.server";
 import { applyReviewAction, reviewView } from "~/review/actions.server";
 import { learnerSettings } from "~/review/review.server";
+import { getSql } from "~/db/sql.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserIdForApi(request);
@@ -17,8 +18,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = await formDataOr400(request);
   const now = new Date();
   const settings = await learnerSettings(userId);
-  const outcome = await applyReviewAction(userId, form, now, settings);
+  // A review returns at commit; its flush to disk runs while the next cards are read.
+  const outcome = await applyReviewAction(userId, form, now, { settings, syncLater: true });
   // The page already holds the next cards; a reply carries only the head of the queue.
   const view = await reviewView(userId, now, 3, settings);
+  // Nothing is acknowledged before it is on disk (docs/decisions/010-sqlite-durability-and-checkpoints.md).
+  await getSql().durable();
   return Response.json({ ...outcome, view }, { status: outcome.ok ? 200 : outcome.httpStatus, headers: { "Cache-Control": "no-store" } });
 }

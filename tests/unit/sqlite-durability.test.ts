@@ -6,7 +6,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createClient } from "~/db/client.server";
+import { all, createSqlite, get, run } from "~/db/sql.server";
 import { BACKSTOP_CHECKPOINT_PAGES, openSqlite, startCheckpointer, type CheckpointResult } from "~/db/sqlite.server";
+import { createSyncBarrier, walFlusher } from "~/db/sync-barrier.server";
 
 const SYNCHRONOUS_FULL = 2;
 let tmp: string;
@@ -83,5 +85,142 @@ describe("background checkpointer", () => {
     });
     expect(error).toMatch(/unable to open|directory does not exist|no such file/i);
     expect(fs.existsSync(missing)).toBe(false);
+  });
+});
+
+describe("group commit: nothing is acknowledged before the log is on disk", () => {
+  /** A flush the test finishes by hand, counting how many were started. */
+  function manualFlush() {
+    const started: { resolve: () => void; reject: (e: Error) => void }[] = [];
+    const flush = () => new Promise<void>((resolve, reject) => started.push({ resolve, reject }));
+    return { flush, started };
+  }
+  const settled = async (p: Promise<unknown>) => {
+    let done = false;
+    void p.then(
+      () => (done = true),
+      () => (done = true),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    return done;
+  };
+
+  it("resolves at once when nothing is waiting for the disk", async () => {
+    const { flush, started } = manualFlush();
+    const barrier = createSyncBarrier(flush);
+    await barrier.durable();
+    expect(started).toHaveLength(0);
+  });
+
+  it("waits for the flush that covers a commit", async () => {
+    const { flush, started } = manualFlush();
+    const barrier = createSyncBarrier(flush);
+    barrier.committed();
+    const a = barrier.durable();
+    expect(await settled(a)).toBe(false);
+    started[0]!.resolve();
+    await a;
+    await barrier.durable(); // covered: no second flush
+    expect(started).toHaveLength(1);
+  });
+
+  it("shares a running flush between commits it covers, and runs one more for commits after it began", async () => {
+    const { flush, started } = manualFlush();
+    const barrier = createSyncBarrier(flush);
+    barrier.committed();
+    const first = barrier.durable();
+    const sameFlush = barrier.durable();
+    barrier.committed(); // after the flush started: not covered by it
+    const later1 = barrier.durable();
+    const later2 = barrier.durable();
+    expect(started).toHaveLength(1);
+    started[0]!.resolve();
+    await Promise.all([first, sameFlush]);
+    expect(await settled(later1)).toBe(false);
+    expect(started).toHaveLength(2); // one more flush, shared by both later waiters
+    started[1]!.resolve();
+    await Promise.all([later1, later2]);
+    expect(started).toHaveLength(2);
+  });
+
+  it("reports a failed flush to its waiters and tries again for the next", async () => {
+    const { flush, started } = manualFlush();
+    const barrier = createSyncBarrier(flush);
+    barrier.committed();
+    const failed = barrier.durable();
+    started[0]!.reject(new Error("EIO"));
+    await expect(failed).rejects.toThrow("EIO");
+    const retry = barrier.durable();
+    expect(started).toHaveLength(2);
+    started[1]!.resolve();
+    await retry;
+  });
+
+  it("a write transaction resolves only after its flush; reads never wait", async () => {
+    const file = path.join(tmp, "barrier.db");
+    openSqlite(file).close();
+    const { flush, started } = manualFlush();
+    const sql = createSqlite(file, flush);
+    try {
+      const ddl = sql.run(run(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)`));
+      expect(await settled(ddl)).toBe(false); // a statement that writes outside a transaction waits too
+      started.splice(0).forEach((f) => f.resolve());
+      await ddl;
+
+      const write = sql.transaction(function* () {
+        yield run(`INSERT INTO t (v) VALUES (?)`, "x");
+        return "done";
+      });
+      expect(await settled(write)).toBe(false);
+      // Committed (another connection sees it) but not acknowledged yet.
+      const other = openSqlite(file);
+      expect(other.prepare("SELECT count(*) AS n FROM t").get()).toEqual({ n: 1 });
+      other.close();
+      expect(started).toHaveLength(1);
+      started[0]!.resolve();
+      expect(await write).toBe("done");
+
+      // A transaction that only reads starts no flush.
+      const read = await sql.transaction(function* () {
+        return (yield get(`SELECT count(*) AS n FROM t`)) as { n: number };
+      });
+      expect(read).toEqual({ n: 1 });
+      expect(await sql.all(all(`SELECT v FROM t`))).toEqual([{ v: "x" }]);
+      expect(started).toHaveLength(1);
+
+      // waitForDisk: false returns at commit with the flush already started; durable() waits for it.
+      const early = await sql.transaction(
+        function* () {
+          yield run(`INSERT INTO t (v) VALUES (?)`, "y");
+          return "committed";
+        },
+        { waitForDisk: false },
+      );
+      expect(early).toBe("committed");
+      expect(started).toHaveLength(2);
+      const ack = sql.durable();
+      expect(await settled(ack)).toBe(false);
+      started[1]!.resolve();
+      await ack;
+    } finally {
+      started.forEach((f) => f.resolve());
+      await sql.close();
+    }
+  });
+
+  it("flushes the real log file", async () => {
+    const file = path.join(tmp, "real-flush.db");
+    const db = openSqlite(file);
+    db.exec("CREATE TABLE t (x)");
+    db.prepare("INSERT INTO t VALUES (1)").run();
+    const flush = walFlusher(file);
+    await flush();
+    await flush(); // the open file is reused
+    db.close(); // the last connection removes the log...
+    await expect(flush()).rejects.toThrow(/ENOENT/); // ...and a flush says so rather than pretend
+    const again = openSqlite(file);
+    again.exec("INSERT INTO t VALUES (2)"); // a new connection makes a new log
+    await flush(); // reopened
+    again.close();
   });
 });
