@@ -22,6 +22,9 @@ import {
   type Scheduler,
 } from "~/domain/scheduler";
 import { getSettings } from "~/settings/settings.server";
+import { createQueueCache, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
+
+export type { DayCounts };
 
 export type ReviewSource = "review" | "quiz" | "exercise";
 
@@ -157,9 +160,12 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
         JSON.stringify({ ...stateToJson(after), version }),
         false,
       )) as Row;
+      // In the same synchronous step as the commit on SQLite, so no queue is read in between.
+      queueCache.reviewed(userId, { itemId: input.itemId, before: row ? before : null, after, version, source: input.source, reviewedAt: now });
       return { status: "recorded", logId: Number(log.id), state: after, version };
     }, { waitForDisk: !syncLater });
   } catch (e) {
+    queueCache.forget(userId); // whatever happened, read this learner's queue afresh
     // Two submissions of the same review raced: the other one won, ours is a duplicate.
     if (isUniqueViolation(e)) {
       const winner = await sql.get(get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId));
@@ -235,30 +241,28 @@ export async function undoLastReview(userId: string, clientId: string, now = new
         last.id,
         false,
       );
+      queueCache.forget(userId);
       return { status: "undone", itemId, state: restored, version };
     });
   } catch (e) {
+    queueCache.forget(userId);
     if (isUniqueViolation(e)) return { status: "duplicate", itemId: "" };
     throw e;
   }
 }
 
-export interface DayCounts {
-  newDone: number;
-  reviewsDone: number;
+/** Reviews from the review session today, by the state before (the daily limits count these). */
+function countsStatement(userId: string, start: Date, end: Date): Statement {
+  return all(
+    `SELECT "prevState", CAST(count(*) AS INTEGER) AS n FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"`,
+    userId,
+    start,
+    end,
+    false,
+  );
 }
 
-/** What the learner already did today, from the log (so limits hold across devices). */
-export async function countsToday(userId: string, start: Date, end: Date): Promise<DayCounts> {
-  const rows = await getSql().all(
-    all(
-      `SELECT "prevState", CAST(count(*) AS INTEGER) AS n FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"`,
-      userId,
-      start,
-      end,
-      false,
-    ),
-  );
+function countsFromRows(rows: Row[]): DayCounts {
   let newDone = 0;
   let reviewsDone = 0;
   for (const r of rows) {
@@ -266,6 +270,11 @@ export async function countsToday(userId: string, start: Date, end: Date): Promi
     else if (Number(r.prevState) === State.Review) reviewsDone += Number(r.n);
   }
   return { newDone, reviewsDone };
+}
+
+/** What the learner already did today, from the log (so limits hold across devices). */
+export async function countsToday(userId: string, start: Date, end: Date): Promise<DayCounts> {
+  return countsFromRows(await getSql().all(countsStatement(userId, start, end)));
 }
 
 export interface LearnerQueue extends Queue {
@@ -304,42 +313,64 @@ async function newCards(userId: string, openedTopics: Set<string>, limit: number
   return out;
 }
 
-/** The learner's queue right now, from a few indexed queries (never their whole log). */
-export async function getQueue(userId: string, now = new Date(), knownSettings?: Settings): Promise<LearnerQueue> {
+const queueCache = createQueueCache();
+
+/** For tests, which compare cached queues with queues read afresh (`getQueue(..., { useCache: false })`). */
+export const queueCacheForTests = queueCache;
+
+/**
+ * The four reads behind a queue. On SQLite they run in one synchronous read
+ * transaction and the cache is filled in the same step, so no review can slip in
+ * between (ADR 011); on PostgreSQL they run in parallel on the pool.
+ */
+async function queueReads(userId: string, w: QueueWindow, { useCache = true } = {}): Promise<QueueReads> {
   const sql = getSql();
+  const statements = [
+    all(`SELECT "itemId", ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0`, userId, w.horizon),
+    get(
+      `SELECT s."due" FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1`,
+      userId,
+      w.horizon,
+    ),
+    all(`SELECT "topicId" FROM "LessonVisit" WHERE "userId" = ?`, userId),
+    countsStatement(userId, w.dayStart, w.dayEnd),
+  ] as const;
+  const toReads = ([due, next, visits, counts]: StepResult[]): QueueReads => ({
+    due: (due as Row[]).map((r) => ({ itemId: String(r.itemId), state: stateFromRow(r), version: Number(r.version) })),
+    next: next ? toDate((next as Row).due) : null,
+    visits: (visits as Row[]).map((v) => String(v.topicId)),
+    done: countsFromRows(counts as Row[]),
+  });
+  const stamp = sql.changeStamp();
+  if (stamp === null) return toReads(await Promise.all(statements.map((st) => (st.mode === "get" ? sql.get(st) : sql.all(st)))));
+  if (useCache) {
+    const hit = queueCache.get(userId, stamp, w);
+    if (hit) return hit;
+  }
+  return sql.transaction(function* (): Generator<Statement, QueueReads, StepResult> {
+    const results: StepResult[] = [];
+    for (const st of statements) results.push(yield st);
+    const reads = toReads(results);
+    if (useCache) queueCache.fill(userId, stamp, w, reads);
+    return reads;
+  });
+}
+
+/** The learner's queue right now, from a few indexed queries (never their whole log). */
+export async function getQueue(userId: string, now = new Date(), knownSettings?: Settings, options: { useCache?: boolean } = {}): Promise<LearnerQueue> {
   const settings = knownSettings ?? (await learnerSettings(userId));
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
   const scheduler = schedulerFor(settings);
   const horizon = new Date(Math.max(day.end.getTime(), now.getTime() + 20 * 60 * 1000));
-  const [dueRows, nextRow, visits, done] = await Promise.all([
-    sql.all(
-      all(
-        // Retired items are dropped below against the course in memory (cheaper than a join per row).
-        `SELECT "itemId", ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0 ORDER BY "due"`,
-        userId,
-        horizon,
-      ),
-    ),
-    sql.get(
-      get(
-        `SELECT s."due" FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1`,
-        userId,
-        horizon,
-      ),
-    ),
-    sql.all(all(`SELECT "topicId" FROM "LessonVisit" WHERE "userId" = ?`, userId)),
-    countsToday(userId, day.start, day.end),
-  ]);
+  const { due: dueRows, next: nextAfterHorizon, visits, done } = await queueReads(userId, { dayStart: day.start, dayEnd: day.end, horizon }, options);
   const newRoom = Math.max(0, settings.newPerDay - done.newDone);
-  const newItems = newRoom > 0 ? await newCards(userId, new Set(visits.map((v) => String(v.topicId))), newRoom) : [];
+  const newItems = newRoom > 0 ? await newCards(userId, new Set(visits), newRoom) : [];
   const versions = new Map<string, number>();
   const states = new Map<string, MemoryState>();
   const queueStates = [];
-  for (const r of dueRows) {
-    const itemId = String(r.itemId);
+  for (const { itemId, state, version } of dueRows) {
     if (!getContentItem(itemId)) continue; // retired from the course
-    const state = stateFromRow(r);
-    versions.set(itemId, Number(r.version));
+    versions.set(itemId, version);
     states.set(itemId, state);
     queueStates.push({ itemId, state, retrievability: scheduler.retrievability(state, now) });
   }
@@ -354,7 +385,7 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
     newPerDay: settings.newPerDay,
     reviewCap: settings.reviewCap,
   });
-  const later = [queue.nextDue, nextRow ? toDate(nextRow.due) : null].filter((d): d is Date => d !== null);
+  const later = [queue.nextDue, nextAfterHorizon].filter((d): d is Date => d !== null);
   return {
     ...queue,
     nextDue: later.length ? new Date(Math.min(...later.map((d) => d.getTime()))) : null,
