@@ -6,7 +6,8 @@
  *      route (POST /api/review via the Remix request handler of the production build);
  *  (b) a bare better-sqlite3 baseline doing the same read, update and insert by hand;
  *  (c) the query plans of the hot queries (no scan of a learner's whole log);
- *  (d) keypress to next card on screen in Chromium (performance marks), unless --no-browser.
+ *  (d) keypress to next card in Chromium (performance marks): to the card in the DOM,
+ *      and to the frame that shows it, unless --no-browser.
  * Prints p50/p99 and the ratio. Figures, not assertions: see docs/benchmarks.md.
  * --keep leaves the seeded database behind (its path is printed) for closer study.
  */
@@ -24,6 +25,7 @@ process.env.DATABASE_URL = "";
 const ITEMS = 5_000;
 const LOGS = 100_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 500);
+const KEY_ROUNDS = 3;
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -196,16 +198,44 @@ if (!process.argv.includes("--no-browser")) {
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByText("Settings saved.").waitFor();
     for (const slug of ["transformers", "attention"]) await page.goto(`${base}/lessons/${slug}`);
-    await page.goto(`${base}/review`);
-    await page.waitForFunction(() => (window as unknown as { __hydrated?: boolean }).__hydrated === true);
-    for (let i = 0; i < 25; i++) {
-      await page.keyboard.press("Space");
-      await page.locator(".rating-buttons").waitFor();
-      await page.keyboard.press(String(1 + ((i + 2) % 4)));
-      await page.waitForTimeout(30);
+    // Rounds of 25 ratings, each from a fresh /review page: every card rated is one the page already holds.
+    const toCard: number[] = [];
+    const toFrame: number[] = [];
+    let frame = 0;
+    for (let round = 0; round < KEY_ROUNDS; round++) {
+      await page.goto(`${base}/review`);
+      await page.waitForFunction(() => (window as unknown as { __hydrated?: boolean }).__hydrated === true);
+      for (let i = 0; i < 25; i++) {
+        await page.keyboard.press("Space");
+        await page.locator(".rating-buttons").waitFor();
+        await page.keyboard.press(String(1 + ((i + 2) % 4)));
+        await page.waitForTimeout(30);
+      }
+      // A string, not a function: tsx would wrap named helpers in a __name() the page does not have.
+      const got = (await page.evaluate(`(async () => {
+        // The page's frame interval, from a second of animation frames.
+        const stamps = [];
+        await new Promise((done) => {
+          const tick = (t) => { stamps.push(t); if (stamps.length < 61) requestAnimationFrame(tick); else done(); };
+          requestAnimationFrame(tick);
+        });
+        const deltas = stamps.slice(1).map((t, i) => t - stamps[i]).sort((a, b) => a - b);
+        return {
+          toCard: performance.getEntriesByName("review:key-to-card").map((e) => e.duration),
+          toFrame: performance.getEntriesByName("review:key-to-frame").map((e) => e.duration),
+          frame: deltas[Math.floor(deltas.length / 2)],
+        };
+      })()`)) as { toCard: number[]; toFrame: number[]; frame: number };
+      toCard.push(...got.toCard);
+      toFrame.push(...got.toFrame);
+      frame = got.frame;
+      await page.getByText(/unsaved|Saving/i).waitFor({ state: "hidden" }).catch(() => undefined); // the outbox drained
     }
-    const samples = await page.evaluate(() => performance.getEntriesByName("review:key-to-card").map((e) => e.duration));
-    console.log(`  keypress to next card on screen (Chromium, ${samples.length} ratings): p50 ${fmt(pct(samples, 50))}, p95 ${fmt(pct(samples, 95))} (budget: p95 < 16 ms)`);
+    const late = toFrame.filter((d) => d > frame + 1).length;
+    console.log(`  keypress to next card in the page (Chromium, ${toCard.length} ratings): p50 ${fmt(pct(toCard, 50))}, p95 ${fmt(pct(toCard, 95))} (budget: p95 < 16 ms)`);
+    console.log(
+      `  keypress to the frame that shows it: p50 ${fmt(pct(toFrame, 50))}, p95 ${fmt(pct(toFrame, 95))}; frame interval ${fmt(frame)}; shown on the first frame after the key: ${toFrame.length - late} of ${toFrame.length}`,
+    );
   } finally {
     await browser.close();
     server.kill();

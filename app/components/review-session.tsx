@@ -92,10 +92,13 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
     shownAt.current = Date.now();
     answerClientId.current = newClientId();
     if (keyMark.current !== null) {
-      // From the key event to the next frame that shows the new card (bench:review reads these).
+      // bench:review reads these. From the key event to the new card in the DOM,
+      // ready for the coming frame; and to the start of that frame (which adds
+      // the wait for the display's next refresh).
       const start = keyMark.current;
       keyMark.current = null;
-      requestAnimationFrame(() => performance.measure("review:key-to-card", { start, end: performance.now() }));
+      performance.measure("review:key-to-card", { start, end: performance.now() });
+      requestAnimationFrame(() => performance.measure("review:key-to-frame", { start, end: performance.now() }));
     }
   }, [current?.itemId, index]);
   useEffect(() => {

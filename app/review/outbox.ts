@@ -66,11 +66,15 @@ export class Outbox {
     for (const fn of this.listeners) fn(n, this.lastError);
   }
 
-  /** Stores the rating durably first, then tries to send it. */
+  /**
+   * Stores the rating durably first, then sends it from a task of its own, so
+   * that starting the request never delays showing the next card.
+   */
   add(entry: OutboxEntry) {
-    write([...read(), entry]);
-    this.emit();
-    void this.flush();
+    const entries = [...read(), entry];
+    write(entries);
+    for (const fn of this.listeners) fn(entries.length, this.lastError);
+    setTimeout(() => void this.flush(), 0);
   }
 
   /** Takes back a rating that has not reached the server yet. */
