@@ -5,6 +5,7 @@ import type { ReviewView } from "~/review/actions.server";
 import type { Feedback } from "~/quiz/present.server";
 import { Outbox, newClientId, type ServerReply } from "~/review/outbox";
 import { QuestionFields } from "./question-fields";
+import { QuizFeedback } from "./quiz-feedback";
 
 const RATINGS = [
   { value: 1, label: "Again", key: "1" },
@@ -22,7 +23,7 @@ interface Props {
 }
 
 type HistoryEntry = { entry: Presented; clientId: string };
-type QuizFeedback = Feedback & { itemId: string };
+type ItemFeedback = Feedback & { itemId: string };
 
 function fnv(s: string): string {
   let h = 2166136261;
@@ -45,7 +46,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
   const [entries, setEntries] = useState<Presented[]>(view.entries);
   const [index, setIndex] = useState(0);
   const [revealed, setRevealed] = useState(reveal !== null && view.entries[0]?.itemId === reveal);
-  const [feedback, setFeedback] = useState<QuizFeedback | null>(null);
+  const [feedback, setFeedback] = useState<ItemFeedback | null>(null);
   const [doneHere, setDoneHere] = useState(0);
   const [pending, setPending] = useState(0);
   const [saveError, setSaveError] = useState<string | null>(null);
@@ -200,7 +201,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       setBusy(true);
       try {
         const res = await fetch("/api/review", { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
-        const reply = (await res.json()) as ServerReply & { feedback?: QuizFeedback };
+        const reply = (await res.json()) as ServerReply & { feedback?: ItemFeedback };
         if (reply.ok && reply.feedback) {
           setFeedback(reply.feedback);
           setDoneHere((n) => n + 1);
@@ -456,17 +457,9 @@ function CardView({
   );
 }
 
-function QuizFeedbackBlock({ feedback, onContinue }: { feedback: QuizFeedback; onContinue: () => void }) {
+function QuizFeedbackBlock({ feedback, onContinue }: { feedback: ItemFeedback; onContinue: () => void }) {
   return (
-    <div className={feedback.correct ? "feedback correct" : "feedback wrong"} role="status">
-      <p className="feedback-verdict">{feedback.correct ? "Correct." : "Not quite."}</p>
-      <p>
-        <strong>Answer:</strong> <span dangerouslySetInnerHTML={{ __html: feedback.answerHtml }} />
-      </p>
-      <div className="feedback-explanation" dangerouslySetInnerHTML={{ __html: feedback.explanationHtml }} />
-      <p>
-        <a href={feedback.sectionHref}>Read the lesson section</a>
-      </p>
+    <QuizFeedback feedback={feedback}>
       <p>
         {/* A link without JavaScript (back to the queue), a button-like dismiss with it. */}
         <a
@@ -481,6 +474,6 @@ function QuizFeedbackBlock({ feedback, onContinue }: { feedback: QuizFeedback; o
           Continue <kbd>Enter</kbd>
         </a>
       </p>
-    </div>
+    </QuizFeedback>
   );
 }

@@ -16,6 +16,7 @@ import { quizScoresByTopic } from "~/quiz/quiz.server";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { QuestionFields } from "~/components/question-fields";
+import { QuizFeedback } from "~/components/quiz-feedback";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data ? `Quiz: ${data.title}` : "Quiz");
 
@@ -183,16 +184,7 @@ export default function LessonQuiz() {
             Question {d.position} of {d.total}
           </p>
           <h2 id="fb-title" className="card-front" dangerouslySetInnerHTML={{ __html: d.promptHtml }} />
-          <div className={d.feedback.correct ? "feedback correct" : "feedback wrong"} role="status">
-            <p className="feedback-verdict">{d.feedback.correct ? "Correct." : "Not quite."}</p>
-            <p>
-              <strong>Answer:</strong> <span dangerouslySetInnerHTML={{ __html: d.feedback.answerHtml }} />
-            </p>
-            <div dangerouslySetInnerHTML={{ __html: d.feedback.explanationHtml }} />
-            <p>
-              <a href={d.feedback.sectionHref}>Read the lesson section</a>
-            </p>
-          </div>
+          <QuizFeedback feedback={d.feedback} />
           <p className="cta-row">
             {d.finished ? (
               <Link className="button" to={`/lessons/${d.slug}/quiz?result=${d.attemptId}`} autoFocus>
