@@ -145,7 +145,7 @@ for (let i = 0; i < RUNS + 50; i++) {
 // (c) query plans of the hot queries.
 const plans: [string, string, unknown[]][] = [
   ["today's counts", "SELECT prevState, count(*) FROM ReviewLog WHERE userId = ? AND kind = 'review' AND undone = 0 AND source = 'review' AND reviewedAt >= ? AND reviewedAt < ? GROUP BY prevState", [userId, iso(now), iso(now + DAY)]],
-  ["due items", "SELECT * FROM ItemState WHERE userId = ? AND due <= ? AND state <> 0 ORDER BY due", [userId, iso(now + DAY)]],
+  ["due items", "SELECT * FROM ItemState WHERE userId = ? AND due <= ? AND state <> 0", [userId, iso(now + DAY)]],
   ["resubmission check", "SELECT * FROM ReviewLog WHERE userId = ? AND clientId = ?", [userId, "x"]],
   ["last review (undo)", "SELECT * FROM ReviewLog WHERE userId = ? AND reviewedAt >= ? AND kind = 'review' AND undone = 0 ORDER BY id DESC LIMIT 1", [userId, iso(now - DAY)]],
 ];
