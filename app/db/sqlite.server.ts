@@ -29,13 +29,9 @@ export const SQLITE_PRAGMAS = [
   `journal_size_limit = ${JOURNAL_SIZE_LIMIT}`,
 ] as const;
 
-export function applySqlitePragmas(db: Database.Database) {
-  for (const p of SQLITE_PRAGMAS) db.pragma(p);
-}
-
 export function openSqlite(file: string): Database.Database {
   const db = new Database(file);
-  applySqlitePragmas(db);
+  for (const p of SQLITE_PRAGMAS) db.pragma(p);
   return db;
 }
 

@@ -59,7 +59,7 @@ export async function applyReviewAction(
   if (intent.data.intent === "undo") {
     const parsed = UndoSchema.safeParse(fields);
     if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };
-    const res = await undoLastReview(userId, parsed.data.clientId, now);
+    const res = await undoLastReview(userId, parsed.data.clientId, now, settings);
     if (res.status === "conflict") return { ok: false, httpStatus: 409, error: "That card was reviewed again since, in another tab; nothing to undo.", itemId: res.itemId };
     if (res.status === "undone") return { ok: true, status: "undone", itemId: res.itemId, version: res.version };
     return { ok: true, status: res.status === "duplicate" ? "duplicate" : "nothing", itemId: "itemId" in res ? res.itemId : undefined };

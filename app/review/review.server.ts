@@ -196,11 +196,11 @@ const UNDO_WINDOW_MS = 24 * 60 * 60 * 1000;
  * Rolls back the learner's most recent review (with ts-fsrs rollback) and
  * records the undo as its own log row. Refused if the item changed since.
  */
-export async function undoLastReview(userId: string, clientId: string, now = new Date()): Promise<UndoResult> {
+export async function undoLastReview(userId: string, clientId: string, now = new Date(), settings?: Settings): Promise<UndoResult> {
   const sql = getSql();
   const already = await sql.get(get(`SELECT "itemId" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, clientId));
   if (already) return { status: "duplicate", itemId: String(already.itemId) };
-  const scheduler = schedulerFor(await learnerSettings(userId));
+  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)));
   try {
     return await sql.transaction(function* (): Generator<Statement, UndoResult, StepResult> {
       const last = (yield get(
