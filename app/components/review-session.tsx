@@ -155,7 +155,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
     [current, outbox, advance],
   );
 
-  const undo = useCallback(async () => {
+  const undoLast = useCallback(async () => {
     const last = history.current.pop();
     if (!last || !outbox) {
       setNotice("Nothing to undo.");
@@ -168,7 +168,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       setDoneHere((n) => Math.max(0, n - 1));
       setNotice("Last review undone.");
     };
-    if (outbox.remove(last.clientId)) {
+    if (await outbox.takeBack(last.clientId)) {
       putBack(last.entry);
       return;
     }
@@ -190,6 +190,17 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       setNotice("Can't reach the server to undo; try again in a moment.");
     }
   }, [index, outbox]);
+
+  const undoing = useRef(false);
+  const undo = useCallback(async () => {
+    if (undoing.current) return; // one undo at a time: a second U while one is on its way is ignored
+    undoing.current = true;
+    try {
+      await undoLast();
+    } finally {
+      undoing.current = false;
+    }
+  }, [undoLast]);
 
   const submitAnswer = useCallback(
     async (form: HTMLFormElement) => {

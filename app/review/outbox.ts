@@ -41,7 +41,9 @@ export interface ServerReply {
 
 export class Outbox {
   private listeners = new Set<Listener>();
-  private flushing = false;
+  /** The send loop, while it runs; and the rating it is sending now, with its answer. */
+  private running: Promise<void> | null = null;
+  private sending: { clientId: string; answered: Promise<void> } | null = null;
   private backoffMs = 1000;
   private timer: ReturnType<typeof setTimeout> | null = null;
   lastError: string | null = null;
@@ -77,8 +79,12 @@ export class Outbox {
     setTimeout(() => void this.flush(), 0);
   }
 
-  /** Takes back a rating that has not reached the server yet. */
+  /**
+   * Takes back a rating that has not left for the server: true if it did, false
+   * if it is not here (sent already), or on its way now.
+   */
   remove(clientId: string): boolean {
+    if (this.sending?.clientId === clientId) return false;
     const entries = read();
     const rest = entries.filter((e) => e.clientId !== clientId);
     if (rest.length === entries.length) return false;
@@ -87,48 +93,72 @@ export class Outbox {
     return true;
   }
 
-  async flush(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
+  /**
+   * For undo: takes the rating back if it has not left; if it is on its way,
+   * first waits for the server's answer. True if it was taken back here; false
+   * if it reached the server (which must then undo it), or was refused there.
+   */
+  async takeBack(clientId: string): Promise<boolean> {
+    while (this.sending?.clientId === clientId) await this.sending.answered;
+    return this.remove(clientId);
+  }
+
+  flush(): Promise<void> {
+    this.running ??= this.sendAll().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async sendAll(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    try {
-      for (;;) {
-        const next = read()[0];
-        if (!next) break;
-        let reply: ServerReply;
-        let status: number;
-        try {
-          const body = new URLSearchParams({
-            intent: "rate",
-            itemId: next.itemId,
-            rating: String(next.rating),
-            version: String(next.version),
-            durationMs: String(next.durationMs),
-            clientId: next.clientId,
-            reviewedAt: String(next.reviewedAt),
-          });
-          const res = await fetch(this.endpoint, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
-          status = res.status;
-          reply = (await res.json().catch(() => ({ ok: false, error: `HTTP ${res.status}` }))) as ServerReply;
-        } catch {
-          this.retryLater("Can't reach the server. Your reviews are kept on this device and will be saved when it is back.");
-          return;
-        }
-        if (status >= 500 || status === 401 || status === 429) {
-          this.retryLater(status === 401 ? "You are logged out: log in again to save these reviews." : `The server had a problem (HTTP ${status}); retrying.`);
-          return;
-        }
-        // Saved, already saved, or refused for good (4xx): either way it leaves the outbox.
-        write(read().filter((e) => e.clientId !== next.clientId));
-        this.backoffMs = 1000;
-        this.lastError = null;
-        this.emit();
-        this.onReply(next, reply);
+    for (;;) {
+      const next = read()[0];
+      if (!next) return;
+      let answered!: () => void;
+      this.sending = { clientId: next.clientId, answered: new Promise<void>((resolve) => (answered = resolve)) };
+      try {
+        if (!(await this.sendOne(next))) return;
+      } finally {
+        this.sending = null;
+        answered();
       }
-    } finally {
-      this.flushing = false;
     }
+  }
+
+  /** One attempt at one rating: false when the outbox should stop and retry later. */
+  private async sendOne(next: OutboxEntry): Promise<boolean> {
+    let reply: ServerReply;
+    let status: number;
+    try {
+      const body = new URLSearchParams({
+        intent: "rate",
+        itemId: next.itemId,
+        rating: String(next.rating),
+        version: String(next.version),
+        durationMs: String(next.durationMs),
+        clientId: next.clientId,
+        reviewedAt: String(next.reviewedAt),
+      });
+      const res = await fetch(this.endpoint, { method: "POST", body, headers: { Accept: "application/json" }, credentials: "same-origin" });
+      status = res.status;
+      reply = (await res.json().catch(() => ({ ok: false, error: `HTTP ${res.status}` }))) as ServerReply;
+    } catch {
+      this.retryLater("Can't reach the server. Your reviews are kept on this device and will be saved when it is back.");
+      return false;
+    }
+    if (status >= 500 || status === 401 || status === 429) {
+      this.retryLater(status === 401 ? "You are logged out: log in again to save these reviews." : `The server had a problem (HTTP ${status}); retrying.`);
+      return false;
+    }
+    // Saved, already saved, or refused for good (4xx): either way it leaves the outbox.
+    write(read().filter((e) => e.clientId !== next.clientId));
+    this.backoffMs = 1000;
+    this.lastError = null;
+    this.emit();
+    this.onReply(next, reply);
+    return true;
   }
 
   private retryLater(message: string) {

@@ -52,6 +52,38 @@ test("undo brings the last card back", async ({ page }) => {
   await expect(page.getByText("Last review undone.")).toBeVisible();
 });
 
+test("undo while the rating is still on its way to the server takes it back for good", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/lessons/transformers");
+  await page.goto("/review");
+  await hydrated(page);
+  const statuses: number[] = [];
+  page.on("response", (r) => {
+    if (r.url().endsWith("/api/review") && r.request().method() === "POST") statuses.push(r.status());
+  });
+  // Hold each save for a moment, as a slow network would.
+  await page.route("**/api/review", async (route) => {
+    if (route.request().method() === "POST") await new Promise((r) => setTimeout(r, 700));
+    await route.continue();
+  });
+  const front = page.locator(".card-front");
+  const first = await front.innerText();
+  await page.keyboard.press("Space");
+  await page.keyboard.press("3");
+  await expect(front).not.toHaveText(first);
+  await page.keyboard.press("u"); // the Good rating is being sent right now
+  await expect(front).toHaveText(first);
+  await expect(page.getByText("Last review undone.")).toBeVisible();
+  // Rated again, the card is accepted: the undo really took the first rating back.
+  await page.keyboard.press("Space");
+  await page.keyboard.press("1");
+  await expect(front).not.toHaveText(first);
+  await expect(page.getByText(/unsaved/i)).toHaveCount(0);
+  await expect.poll(() => statuses.length).toBe(3); // the rating, the undo, the new rating
+  expect(statuses).toEqual([200, 200, 200]);
+  await expect(page.getByText(/Already reviewed/)).toHaveCount(0);
+});
+
 test("a card rated Again comes back in the same session", async ({ page }) => {
   await signUp(page);
   await newCardsPerDay(page, 1);
