@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { requireAnonymous, safeRedirect, startSession } from "~/auth/session.server";
 import { LoginSchema, fieldErrors } from "~/auth/schemas";
 import { authenticate, usernameKey } from "~/auth/users.server";
+import { busyResponse, ServerBusyError } from "~/auth/password.server";
 import { clear, clientIp, hit, ipLimit, tooManyRequests, userLimit } from "~/auth/rate-limit.server";
 import { badRequest, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -26,20 +27,30 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await readForm(request));
   const parsed = LoginSchema.safeParse(form);
   if (!parsed.success) return badRequest({ errors: fieldErrors(parsed.error), username: String(form.username ?? "") });
-  const userKey = `login:user:${usernameKey(parsed.data.username)}`;
+  const redirectTo = safeRedirect(parsed.data.redirectTo, "/");
+  const ip = clientIp(request);
+  const pairKey = `login:user-ip:${usernameKey(parsed.data.username)}:${ip}`;
   const limit = await hit([
-    [`login:ip:${clientIp(request)}`, ipLimit()],
-    [userKey, userLimit()],
+    [`login:ip:${ip}`, ipLimit()],
+    [pairKey, userLimit()],
   ]);
+  const username = parsed.data.username;
   if (!limit.allowed) {
     const tooMany = tooManyRequests(limit.retryAfterSeconds);
-    return data({ ok: false as const, errors: { form: tooMany.message } as Record<string, string>, username: String(form.username ?? "") }, tooMany.init);
+    return data({ ok: false as const, errors: { form: tooMany.message } as Record<string, string>, username }, tooMany.init);
   }
-  const user = await authenticate(parsed.data.username, parsed.data.password);
-  if (!user) return badRequest({ errors: { form: FAILED } as Record<string, string>, username: parsed.data.username }, { status: 401 });
-  await clear(userKey);
-  const cookie = await startSession(user.id);
-  return redirect(safeRedirect(parsed.data.redirectTo, "/"), { headers: { "Set-Cookie": cookie } });
+  let user: Awaited<ReturnType<typeof authenticate>>;
+  try {
+    user = await authenticate(username, parsed.data.password);
+  } catch (e) {
+    if (!(e instanceof ServerBusyError)) throw e;
+    const busy = busyResponse(e);
+    return data({ ok: false as const, errors: { form: busy.message } as Record<string, string>, username }, busy.init);
+  }
+  if (!user) return badRequest({ errors: { form: FAILED } as Record<string, string>, username }, { status: 401 });
+  await clear(pairKey);
+  const cookie = await startSession(user.id, request);
+  return redirect(redirectTo, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {
