@@ -91,8 +91,8 @@ async function setup(name, env) {
       await Promise.all(
         Array.from({ length: LOGINS }, async (_, i) => {
           const c = new HttpClient(app.url, { agent: new http.Agent({ keepAlive: false }) });
-          const res = await c.post("/login", { username, password: i % 4 ? "wrong password" : "owner password 1" }).catch(() => null);
-          const s = res?.status ?? 0;
+          const res = await c.post("/login", { username, password: i % 4 ? "wrong password" : "owner password 1" }).catch((e) => ({ status: e.code ?? "error" }));
+          const s = res.status;
           loginStatus.set(s, (loginStatus.get(s) ?? 0) + 1);
         }),
       );

@@ -28,9 +28,7 @@ let lastHashMs = 100;
 
 async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
   if (running >= concurrency()) {
-    if (waiting.length >= queueLength()) {
-      throw new ServerBusyError(Math.max(1, Math.ceil(((waiting.length + 1) * lastHashMs) / concurrency() / 1000)));
-    }
+    assertHashCapacity();
     await new Promise<void>((resolve) => waiting.push(resolve));
   } else {
     running++;
@@ -43,6 +41,16 @@ async function inHashSlot<T>(work: () => Promise<T>): Promise<T> {
     const next = waiting.shift();
     if (next) next();
     else running--;
+  }
+}
+
+/**
+ * Throws ServerBusyError when a hash asked for now would not find a place in
+ * the queue, so a login can be turned away before it writes anything.
+ */
+export function assertHashCapacity() {
+  if (running >= concurrency() && waiting.length >= queueLength()) {
+    throw new ServerBusyError(Math.max(1, Math.ceil(((waiting.length + 1) * lastHashMs) / concurrency() / 1000)));
   }
 }
 
