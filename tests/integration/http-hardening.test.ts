@@ -280,6 +280,20 @@ describe("logins", () => {
     expect((await new Client(plain.url).post("/login", { username, password: PASSWORD })).status).toBe(302);
   });
 
+  it("a password check on the account page waits its turn too: 503 beside the form, never a 500", async () => {
+    const client = new Client(plain.url);
+    await signUp(client);
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, () => client.post("/account", { intent: "change-password", current: "not my password", password: "a new password 1", confirm: "a new password 1" })),
+    );
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.every((s) => s === 400 || s === 503), statuses.join()).toBe(true);
+    const busy = answers.filter((r) => r.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(Number(busy[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await busy[0]!.text()).toContain("busy");
+  });
+
   it("the rate-limit counter counts every one of many concurrent tries exactly once (one atomic statement)", async () => {
     const username = uniqueUser("ghost");
     const answers = await Promise.all(
