@@ -17,6 +17,7 @@
  * Every function takes the learner's id and scopes every query by it.
  */
 import { z } from "zod";
+import { formNumber } from "~/utils/fields";
 import { getCourse, getContentItem } from "~/content/course.server";
 import { buildSpec } from "~/content/exercise-check.server";
 import type { ExerciseContent, TopicContent } from "~/content/load.server";
@@ -242,7 +243,7 @@ export async function getExercisePage(
 // --- Actions ----------------------------------------------------------------------------
 
 const ClientId = z.string({ required_error: "clientId is required" }).regex(/^[A-Za-z0-9_-]{8,64}$/, "clientId must be 8 to 64 letters, digits, dashes or underscores");
-const Version = z.coerce.number({ invalid_type_error: "version must be a number" }).int().min(0).max(1_000_000);
+const Version = formNumber(z.number({ invalid_type_error: "version must be a number" }).int().min(0).max(1_000_000));
 const Flag = (name: string) =>
   z.enum(["true", "false"], { errorMap: () => ({ message: `${name} must be true or false` }) }).transform((v) => v === "true");
 
@@ -252,9 +253,9 @@ export const AttemptSchema = z
     clientId: ClientId,
     version: Version,
     passed: Flag("passed"),
-    testsPassed: z.coerce.number().int().min(0).max(10_000),
-    testsTotal: z.coerce.number().int().min(1).max(10_000),
-    durationMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
+    testsPassed: formNumber(z.number().int().min(0).max(10_000)),
+    testsTotal: formNumber(z.number().int().min(1).max(10_000)),
+    durationMs: formNumber(z.number().int().min(0).max(86_400_000).default(0)),
     code: z.string({ required_error: "code is required" }).max(MAX_CODE_CHARS, `code is limited to ${MAX_CODE_CHARS.toLocaleString("en")} characters`),
     revealed: Flag("revealed").default("false"),
   })
@@ -265,7 +266,7 @@ export const RevealSchema = z.object({
   intent: z.literal("reveal"),
   clientId: ClientId,
   version: Version,
-  durationMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
+  durationMs: formNumber(z.number().int().min(0).max(86_400_000).default(0)),
 });
 
 const IntentSchema = z.object({

@@ -3,6 +3,7 @@
  * background-save API (/api/review): validate with zod, apply, describe the result.
  */
 import { z } from "zod";
+import { formNumber } from "~/utils/fields";
 import { getContentItem } from "~/content/course.server";
 import { gradeAnswer, ratingForAnswer } from "~/domain/quiz-grading";
 import { feedbackFor, questionSpec, rawAnswerFromForm, type Feedback } from "~/quiz/present.server";
@@ -14,10 +15,10 @@ const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "clientId must be 8 t
 const Common = {
   itemId: z.string().min(1).max(100),
   clientId: ClientId,
-  version: z.coerce.number().int().min(0).max(1_000_000),
-  durationMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
+  version: formNumber(z.number().int().min(0).max(1_000_000)),
+  durationMs: formNumber(z.number().int().min(0).max(86_400_000).default(0)),
   /** When the learner rated it (ms since epoch), for reviews saved later from the offline outbox. */
-  reviewedAt: z.coerce.number().int().positive().optional(),
+  reviewedAt: formNumber(z.number().int().positive().optional()),
 };
 
 const OUTBOX_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
@@ -27,7 +28,7 @@ export function reviewTime(reviewedAt: number | undefined, now: Date): Date {
   const t = now.getTime();
   return reviewedAt <= t + 60_000 && reviewedAt >= t - OUTBOX_MAX_AGE_MS ? new Date(Math.min(reviewedAt, t)) : now;
 }
-export const RateSchema = z.object({ intent: z.literal("rate"), rating: z.coerce.number().int().min(1, "rating is 1 to 4").max(4, "rating is 1 to 4"), ...Common });
+export const RateSchema = z.object({ intent: z.literal("rate"), rating: formNumber(z.number().int().min(1, "rating is 1 to 4").max(4, "rating is 1 to 4")), ...Common });
 export const AnswerSchema = z.object({ intent: z.literal("answer"), ...Common });
 export const UndoSchema = z.object({ intent: z.literal("undo"), clientId: ClientId });
 const IntentSchema = z.object({ intent: z.enum(["rate", "answer", "undo"], { errorMap: () => ({ message: "intent must be rate, answer or undo" }) }) });

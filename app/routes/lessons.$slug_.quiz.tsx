@@ -8,12 +8,13 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
+import { formNumber } from "~/utils/fields";
 import { requireUser } from "~/auth/session.server";
 import { getTopic, renderInline } from "~/content/course.server";
 import { activeAttempt, answerQuestion, getAttempt, startAttempt } from "~/quiz/lesson-quiz.server";
 import { feedbackFor, publicQuestion, rawAnswerFromForm } from "~/quiz/present.server";
 import { quizScoresByTopic } from "~/quiz/quiz.server";
-import { notFound } from "~/utils/http.server";
+import { notFound, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { QuestionFields } from "~/components/question-fields";
 import { QuizFeedback } from "~/components/quiz-feedback";
@@ -87,7 +88,7 @@ const AnswerSchema = z.object({
   intent: z.literal("answer"),
   attemptId: z.string().min(1).max(64),
   questionId: z.string().min(1).max(100),
-  shownAt: z.coerce.number().int().nonnegative().optional(),
+  shownAt: formNumber(z.number().int().nonnegative().optional()),
 });
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -96,7 +97,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!topic) notFound(`There is no lesson called "${params.slug}".`);
   let form: FormData;
   try {
-    form = await request.formData();
+    form = await readForm(request);
   } catch {
     return data({ error: "The form could not be read." }, { status: 400 });
   }

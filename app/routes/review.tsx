@@ -13,6 +13,7 @@ import { applyReviewAction, reviewView } from "~/review/actions.server";
 import { sessionSummary } from "~/review/review.server";
 import { latestReviewFeedback } from "~/quiz/feedback.server";
 import { pageTitle } from "~/utils/meta";
+import { readForm } from "~/utils/http.server";
 import { ReviewSession } from "~/components/review-session";
 
 export const meta: MetaFunction = () => pageTitle("Review");
@@ -37,7 +38,7 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   let form: FormData;
   try {
-    form = await request.formData();
+    form = await readForm(request);
   } catch {
     return data({ error: "The form could not be read." }, { status: 400 });
   }
