@@ -6,12 +6,13 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
+import { useEffect } from "react";
 import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { getTopic, renderInline } from "~/content/course.server";
 import { activeAttempt, answerQuestion, getAttempt, startAttempt } from "~/quiz/lesson-quiz.server";
-import { feedbackFor, publicQuestion, rawAnswerFromForm } from "~/quiz/present.server";
+import { feedbackFor, publicQuestion, rawAnswerFromForm, storedAnswer } from "~/quiz/present.server";
 import { quizScoresByTopic } from "~/quiz/quiz.server";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -19,12 +20,6 @@ import { QuestionFields } from "~/components/question-fields";
 import { QuizFeedback } from "~/components/quiz-feedback";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data ? `Quiz: ${data.title}` : "Quiz");
-
-function seedFor(attemptSeed: number, questionId: string) {
-  let h = attemptSeed >>> 0;
-  for (const ch of questionId) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return h >>> 0;
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -39,9 +34,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!attempt || attempt.topicId !== topic.slug || !attempt.finishedAt) notFound("No finished quiz attempt here.");
     const missed = attempt.answers
       .filter((a) => !a.correct)
-      .map((a) => topic.questions.find((q) => q.id === a.itemId))
-      .filter((q): q is NonNullable<typeof q> => q !== undefined)
-      .map((q) => ({ id: q.id, promptHtml: renderInline(q.prompt), ...feedbackFor(q, topic.slug, false) }));
+      .map((a) => ({ a, q: topic.questions.find((q) => q.id === a.itemId) }))
+      .filter((x): x is { a: (typeof x)["a"]; q: NonNullable<(typeof x)["q"]> } => x.q !== undefined)
+      .map(({ a, q }) => ({ id: q.id, promptHtml: renderInline(q.prompt), ...feedbackFor(q, topic.slug, false, storedAnswer(a.answer)) }));
     return { ...base, mode: "result" as const, correct: attempt.correct, answered: attempt.answers.length, missed };
   }
 
@@ -60,7 +55,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         finished: fbAttempt.finishedAt !== null,
         position: fbAttempt.answers.findIndex((a) => a.itemId === feedbackId) + 1,
         promptHtml: renderInline(question.prompt),
-        feedback: feedbackFor(question, topic.slug, answer.correct),
+        feedback: feedbackFor(question, topic.slug, answer.correct, storedAnswer(answer.answer)),
       };
     }
   }
@@ -77,7 +72,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mode: "question" as const,
     attemptId: attempt.id,
     position: attempt.answers.length + 1,
-    question: publicQuestion(next, seedFor(attempt.seed, next.id)),
+    question: publicQuestion(next, attempt.id),
     shownAt: Date.now(),
   };
 }
@@ -119,6 +114,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!result.ok) return data({ error: result.error }, { status: result.status });
   const q = new URLSearchParams({ attempt: parsed.data.attemptId, feedback: parsed.data.questionId });
   return redirect(`/lessons/${topic.slug}/quiz?${q}`, 303);
+}
+
+/** Enter continues from the feedback wherever the focus is (unless on another link or button, which Enter activates). */
+function EnterContinues({ to }: { to: string }) {
+  const navigate = useNavigate();
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const t = e.target as HTMLElement | null;
+      if (e.key !== "Enter" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      if (t && ["A", "BUTTON", "INPUT", "TEXTAREA", "SELECT"].includes(t.tagName)) return;
+      e.preventDefault();
+      navigate(to);
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [navigate, to]);
+  return null;
 }
 
 export default function LessonQuiz() {
@@ -185,14 +197,15 @@ export default function LessonQuiz() {
           </p>
           <h2 id="fb-title" className="card-front" dangerouslySetInnerHTML={{ __html: d.promptHtml }} />
           <QuizFeedback feedback={d.feedback} />
+          <EnterContinues to={d.finished ? `/lessons/${d.slug}/quiz?result=${d.attemptId}` : `/lessons/${d.slug}/quiz`} />
           <p className="cta-row">
             {d.finished ? (
               <Link className="button" to={`/lessons/${d.slug}/quiz?result=${d.attemptId}`} autoFocus>
-                See your result
+                See your result <kbd className="key-hint">Enter</kbd>
               </Link>
             ) : (
               <Link className="button" to={`/lessons/${d.slug}/quiz`} autoFocus>
-                Next question
+                Next question <kbd className="key-hint">Enter</kbd>
               </Link>
             )}
           </p>
