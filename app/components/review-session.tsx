@@ -409,11 +409,11 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
         <p role="status">Checking what is due…</p>
       ) : (
         <section className="review-summary" aria-labelledby="summary-title">
-          <h2 id="summary-title">{done > 0 ? "All done for now" : "Nothing is due"}</h2>
+          <h2 id="summary-title">{summary.reviewed + doneHere > 0 ? "All done for now" : "Nothing is due"}</h2>
           <dl className="stats">
             <div>
               <dt>Reviewed today</dt>
-              <dd>{done}</dd>
+              <dd>{summary.reviewed + doneHere}</dd>
             </div>
             <div>
               <dt>Accuracy</dt>

@@ -188,7 +188,8 @@ describe('"I was right" (issue 14)', () => {
     const user = await signUp(client);
     await answerWrong(client);
     const before = await itemState(user.id);
-    for (const form of [{ intent: "overrule", clientId: "overrule-x-0001" }, { intent: "overrule", itemId: TEXT_Q, clientId: "no" }, { intent: "overrule", itemId: TEXT_Q }]) {
+    const forms: Record<string, string>[] = [{ intent: "overrule", clientId: "overrule-x-0001" }, { intent: "overrule", itemId: TEXT_Q, clientId: "no" }, { intent: "overrule", itemId: TEXT_Q }];
+    for (const form of forms) {
       const res = await client.post("/api/review", form);
       expect(res.status, JSON.stringify(form)).toBe(400);
       expect(((await res.json()) as Reply).error).toBeTruthy();
