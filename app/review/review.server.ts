@@ -10,6 +10,7 @@ import { getDb } from "~/db/client.server";
 import { all, get, getSql, isUniqueViolation, run, toDate, toDateOrNull, type Row, type Statement, type StepResult } from "~/db/sql.server";
 import { getContentItem, getCourse } from "~/content/course.server";
 import { dayWindow } from "~/domain/day";
+import { sessionCount } from "~/domain/review-session";
 import { buildQueue, type Queue } from "~/domain/queue";
 import {
   createScheduler,
@@ -395,26 +396,6 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
     done,
     settings,
   };
-}
-
-/** A pause this long ends a review session: "done" on the review page counts the reviews since. */
-export const SESSION_GAP_MS = 30 * 60 * 1000;
-
-/**
- * How many ratings the learner made in the review session still going on: the
- * run of review-page ratings whose gaps are all under SESSION_GAP_MS, ending
- * within that gap of now. Lesson-quiz and exercise ratings are not part of it.
- */
-export function sessionCount(times: Date[], now: Date): number {
-  const sorted = times.map((t) => t.getTime()).sort((a, b) => b - a);
-  let n = 0;
-  let after = now.getTime();
-  for (const t of sorted) {
-    if (after - t >= SESSION_GAP_MS) break;
-    n++;
-    after = t;
-  }
-  return n;
 }
 
 /** Today's session so far, for the summary: reviews, accuracy, time, and the ratings of the session going on now. */
