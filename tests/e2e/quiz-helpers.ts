@@ -69,6 +69,7 @@ function plainLabel(md: string): string {
 /** Answers the question on the page, right or wrong on purpose. */
 export async function answer(page: Page, q: Question, right: boolean) {
   const form = page.locator("form", { has: page.locator(`input[name="questionId"][value="${q.id}"], input[name="itemId"][value="${q.id}"]`) });
+  await form.waitFor();
   switch (q.kind) {
     case "single":
     case "multiple": {

@@ -5,7 +5,7 @@
 import type { Locator, Page } from "@playwright/test";
 import type { Question } from "../../app/content/schema";
 import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
-import { placesOf, questionsOf, wrongOrder } from "./quiz-helpers";
+import { answer, placesOf, questionsOf, wrongOrder } from "./quiz-helpers";
 
 const allQuestions = [...questionsOf("books"), ...questionsOf("transformers")];
 
@@ -148,4 +148,36 @@ test("a keyboard-only review: flashcards and questions, and 'I was right' re-rat
   }
   expect([...seen].sort()).toEqual(["card", "numeric", "text"]);
   expect(overruled).toBe(true);
+});
+
+test.describe("on a touch screen", () => {
+  test.use({ hasTouch: true, isMobile: true, viewport: { width: 360, height: 740 } });
+
+  test("key hints are hidden, and an ordering is reordered with its buttons", async ({ page }) => {
+    const q = questionsOf("books")[3]!;
+    if (q.kind !== "order") throw new Error("expected the fourth Books question to be an ordering");
+    await signUp(page);
+    await page.goto("/lessons/books/quiz");
+    await hydrated(page);
+    expect(await page.evaluate(() => matchMedia("(hover: none), (pointer: coarse)").matches)).toBe(true);
+    await page.getByRole("button", { name: "Start the quiz" }).tap();
+    for (const earlier of questionsOf("books").slice(0, 3)) {
+      await hydrated(page);
+      await expect(page.locator(".key-hint").first()).toBeHidden();
+      await answer(page, earlier, true);
+      await page.getByRole("link", { name: "Next question" }).tap();
+    }
+    await hydrated(page);
+    await expect(page.locator(".order-item")).toHaveCount(q.steps.length);
+    await expect(page.locator(".key-hint").first()).toBeHidden();
+    // Bubble each step up to its place with the Move up buttons.
+    const form = page.locator("form.review-card");
+    for (const pos of q.steps.keys()) {
+      let at = (await placesOf(page, form, ".order-text", q.steps))[pos]!;
+      for (; at > pos; at--) await form.locator(".order-item").nth(at).getByRole("button", { name: /^Move up/ }).tap();
+    }
+    await form.getByRole("button", { name: "Check answer" }).tap();
+    await expect(page.locator(".feedback-verdict")).toHaveText("Correct.");
+    await expectAccessible(page);
+  });
 });
