@@ -135,6 +135,7 @@ test("a keyboard-only review: flashcards and questions, and 'I was right' re-rat
       const feedback = page.locator(".feedback");
       await expect(feedback.locator(".feedback-verdict")).toHaveText("Not quite.");
       await expect(feedback.locator(".your-answer")).toHaveText("the attention pattern");
+      await expectAccessible(page);
       await page.getByRole("button", { name: "I was right" }).focus();
       await page.keyboard.press("Enter");
       await expect(feedback.getByText("Marked right: rated again as a right answer.")).toBeVisible();
