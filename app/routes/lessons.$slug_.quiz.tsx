@@ -226,9 +226,14 @@ export default function LessonQuiz() {
                 {d.missed.map((m) => (
                   <li key={m.id} className="review-card">
                     <p className="card-front" dangerouslySetInnerHTML={{ __html: m.promptHtml }} />
-                    <p>
+                    {m.yourAnswerHtml !== null ? (
+                      <div>
+                        <strong>You answered:</strong> <span dangerouslySetInnerHTML={{ __html: m.yourAnswerHtml }} />
+                      </div>
+                    ) : null}
+                    <div>
                       <strong>Answer:</strong> <span dangerouslySetInnerHTML={{ __html: m.answerHtml }} />
-                    </p>
+                    </div>
                     <div dangerouslySetInnerHTML={{ __html: m.explanationHtml }} />
                     <p>
                       <a href={m.sectionHref}>Read the lesson section</a>
