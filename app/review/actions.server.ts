@@ -74,7 +74,7 @@ export async function applyReviewAction(
     if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };
     const res = await overruleLastAnswer(userId, parsed.data.itemId, parsed.data.clientId, now, settings);
     if (res.status === "refused") return { ok: false, httpStatus: 409, error: res.reason, itemId: parsed.data.itemId };
-    return { ok: true, status: res.status, itemId: res.itemId, version: res.status === "rerated" ? res.version : undefined };
+    return { ok: true, status: res.status, itemId: res.itemId, version: res.status === "rerated" ? (res.version ?? undefined) : undefined };
   }
 
   if (intent.data.intent === "rate") {

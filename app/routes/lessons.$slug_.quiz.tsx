@@ -12,6 +12,7 @@ import { z } from "zod";
 import { requireUser } from "~/auth/session.server";
 import { getTopic, renderInline } from "~/content/course.server";
 import { activeAttempt, answerQuestion, getAttempt, startAttempt } from "~/quiz/lesson-quiz.server";
+import { OVERRULE_WINDOW_MS, overruleLessonAnswer } from "~/review/overrule.server";
 import { feedbackFor, publicQuestion, rawAnswerFromForm, storedAnswer } from "~/quiz/present.server";
 import { quizScoresByTopic } from "~/quiz/quiz.server";
 import { notFound } from "~/utils/http.server";
@@ -48,10 +49,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const answer = fbAttempt?.answers.find((a) => a.itemId === feedbackId);
     const question = topic.questions.find((q) => q.id === feedbackId);
     if (fbAttempt && answer && question) {
+      const last = fbAttempt.answers[fbAttempt.answers.length - 1];
       return {
+        canOverrule:
+          !answer.correct && question.kind === "text" && last?.id === answer.id && answer.createdAt.getTime() >= Date.now() - OVERRULE_WINDOW_MS,
+        rerated: url.searchParams.has("rerated"),
         ...base,
         mode: "feedback" as const,
         attemptId: fbAttempt.id,
+        questionId: question.id,
         finished: fbAttempt.finishedAt !== null,
         position: fbAttempt.answers.findIndex((a) => a.itemId === feedbackId) + 1,
         promptHtml: renderInline(question.prompt),
@@ -78,6 +84,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 const StartSchema = z.object({ intent: z.literal("start") });
+const OverruleSchema = z.object({ intent: z.literal("overrule"), attemptId: z.string().min(1).max(64), questionId: z.string().min(1).max(100) });
 const AnswerSchema = z.object({
   intent: z.literal("answer"),
   attemptId: z.string().min(1).max(64),
@@ -100,6 +107,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (topic.questions.length === 0) return data({ error: "This lesson has no quiz yet." }, { status: 400 });
     await startAttempt(user.id, topic);
     return redirect(`/lessons/${topic.slug}/quiz`, 303);
+  }
+  if (fields.intent === "overrule") {
+    const overrule = OverruleSchema.safeParse(fields);
+    if (!overrule.success) return data({ error: "That request could not be read." }, { status: 400 });
+    const res = await overruleLessonAnswer(user.id, overrule.data.attemptId, overrule.data.questionId);
+    if (res.status === "refused") return data({ error: res.reason }, { status: 409 });
+    const q = new URLSearchParams({ attempt: overrule.data.attemptId, feedback: overrule.data.questionId, rerated: "1" });
+    return redirect(`/lessons/${topic.slug}/quiz?${q}`, 303);
   }
   const parsed = AnswerSchema.safeParse(fields);
   if (!parsed.success) return data({ error: "That answer could not be read. Please answer again." }, { status: 400 });
@@ -196,7 +211,25 @@ export default function LessonQuiz() {
             Question {d.position} of {d.total}
           </p>
           <h2 id="fb-title" className="card-front" dangerouslySetInnerHTML={{ __html: d.promptHtml }} />
-          <QuizFeedback feedback={d.feedback} />
+          <QuizFeedback feedback={d.feedback}>
+            {d.rerated ? (
+              <p className="success" role="status">
+                Marked right: it counts as a right answer in your score and your reviews.
+              </p>
+            ) : d.canOverrule ? (
+              <Form method="post" className="overrule-form">
+                <input type="hidden" name="intent" value="overrule" />
+                <input type="hidden" name="attemptId" value={d.attemptId} />
+                <input type="hidden" name="questionId" value={d.questionId} />
+                <p>
+                  Typed it right in other words, or a slip the checker missed?{" "}
+                  <button type="submit" className="secondary" disabled={busy}>
+                    I was right
+                  </button>
+                </p>
+              </Form>
+            ) : null}
+          </QuizFeedback>
           <EnterContinues to={d.finished ? `/lessons/${d.slug}/quiz?result=${d.attemptId}` : `/lessons/${d.slug}/quiz`} />
           <p className="cta-row">
             {d.finished ? (

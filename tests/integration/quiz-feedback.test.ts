@@ -215,4 +215,45 @@ describe('"I was right" (issue 14)', () => {
       [3, 0],
     ]);
   });
+
+  it("in the lesson quiz: the attempt's last answer, typed and wrong, counts as right once, and its first rating is corrected", async () => {
+    const client = new Client(server.url);
+    const user = await signUp(client);
+    await client.post("/lessons/tokenization/quiz", { intent: "start" });
+    let page = await (await client.get("/lessons/tokenization/quiz")).text();
+    const attemptId = /name="attemptId" value="([^"]+)"/.exec(page)![1]!;
+    const first = /name="questionId" value="([^"]+)"/.exec(page)![1]!;
+    expect((await client.post("/lessons/tokenization/quiz", { intent: "answer", attemptId, questionId: first, choice: choicesOn(page)[0]!.token })).status).toBe(303);
+    page = await (await client.get("/lessons/tokenization/quiz")).text();
+    expect(page).toContain('name="questionId" value="tok-q-name"');
+    const answered = await client.post("/lessons/tokenization/quiz", { intent: "answer", attemptId, questionId: "tok-q-name", value: "word piece merging" });
+    const feedback = await (await client.get(answered.headers.get("location")!)).text();
+    expect(feedback).toContain("Not quite.");
+    expect(feedback).toContain("I was right");
+
+    // Another learner cannot touch it.
+    const other = new Client(server.url);
+    await signUp(other);
+    expect((await other.post("/lessons/tokenization/quiz", { intent: "overrule", attemptId, questionId: "tok-q-name" })).status).toBe(409);
+    // A choice question is not overruled.
+    expect((await client.post("/lessons/tokenization/quiz", { intent: "overrule", attemptId, questionId: first })).status).toBe(409);
+
+    const res = await client.post("/lessons/tokenization/quiz", { intent: "overrule", attemptId, questionId: "tok-q-name" });
+    expect(res.status).toBe(303);
+    expect(await (await client.get(res.headers.get("location")!)).text()).toContain("Marked right");
+    expect(await server.one("SELECT correct FROM QuizAnswer WHERE attemptId = ? AND itemId = ?", attemptId, "tok-q-name")).toEqual({ correct: 1 });
+    const rows = await logs(user.id, "tok-q-name");
+    expect(rows.map((r) => [r.source, r.rating, r.undone, r.undoesId === rows[0]!.id])).toEqual([
+      ["quiz", 1, 1, false],
+      ["quiz", 3, 0, true],
+    ]);
+    const after = await itemState(user.id, "tok-q-name");
+    // A replay is refused and changes nothing.
+    const replay = await client.post("/lessons/tokenization/quiz", { intent: "overrule", attemptId, questionId: "tok-q-name" });
+    expect(replay.status).toBe(409);
+    expect(await logs(user.id, "tok-q-name")).toHaveLength(2);
+    expect(await itemState(user.id, "tok-q-name")).toEqual(after);
+    // Bad input: a 400.
+    expect((await client.post("/lessons/tokenization/quiz", { intent: "overrule", attemptId })).status).toBe(400);
+  });
 });
