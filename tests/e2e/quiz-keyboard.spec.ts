@@ -151,6 +151,26 @@ test("a keyboard-only review: flashcards and questions, and 'I was right' re-rat
   expect(overruled).toBe(true);
 });
 
+test("'I was right' in the lesson quiz counts a typed answer as right", async ({ page }) => {
+  const [q1, q2, q3] = questionsOf("books");
+  await signUp(page);
+  await page.goto("/lessons/books/quiz");
+  await page.getByRole("button", { name: "Start the quiz" }).click();
+  for (const q of [q1!, q2!]) {
+    await hydrated(page);
+    await answer(page, q, true);
+    await page.getByRole("link", { name: "Next question" }).click();
+  }
+  await hydrated(page);
+  await answer(page, q3!, false);
+  await expect(page.locator(".feedback-verdict")).toHaveText("Not quite.");
+  await expect(page.locator(".your-answer")).toHaveText("definitely not this");
+  await page.getByRole("button", { name: "I was right" }).click();
+  await expect(page.getByText("Marked right: it counts as a right answer")).toBeVisible();
+  await expect(page.getByRole("button", { name: "I was right" })).toHaveCount(0);
+  await expect(page.locator(".feedback-verdict")).toHaveText("Correct.");
+});
+
 test.describe("on a touch screen", () => {
   test.use({ hasTouch: true, isMobile: true, viewport: { width: 360, height: 740 } });
 
