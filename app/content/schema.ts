@@ -79,7 +79,16 @@ const QuestionBase = {
   source: Id.optional(),
   difficulty: Difficulty,
 };
-const Choice = z.object({ id: Id.optional(), text: Text("choice text"), correct: z.boolean().default(false) }).strict();
+const Choice = z
+  .object({
+    id: Id.optional(),
+    text: Text("choice text"),
+    correct: z.boolean().default(false),
+    /** Why this choice is wrong, shown to a learner who picked it (for distractors that are common misconceptions). */
+    why: Text("why").optional(),
+  })
+  .strict()
+  .refine((c) => !(c.correct && c.why), { message: "why explains a wrong choice; a correct choice is explained by the question's explanation", path: ["why"] });
 
 export const SingleQuestion = z
   .object({ ...QuestionBase, kind: z.literal("single"), choices: z.array(Choice).min(2, "a single-choice question needs at least 2 choices") })

@@ -10,6 +10,7 @@ import { getDb } from "~/db/client.server";
 import { all, get, getSql, isUniqueViolation, run, toDate, toDateOrNull, type Row, type Statement, type StepResult } from "~/db/sql.server";
 import { getContentItem, getCourse } from "~/content/course.server";
 import { dayWindow } from "~/domain/day";
+import { sessionCount } from "~/domain/review-session";
 import { buildQueue, type Queue } from "~/domain/queue";
 import {
   createScheduler,
@@ -68,9 +69,9 @@ export type ReviewResult =
   | { status: "stale"; state: MemoryState | null; version: number }
   | { status: "not-found" };
 
-const STATE_COLUMNS = `"due", "stability", "difficulty", "elapsedDays", "scheduledDays", "learningSteps", "reps", "lapses", "state", "lastReview"`;
+export const STATE_COLUMNS = `"due", "stability", "difficulty", "elapsedDays", "scheduledDays", "learningSteps", "reps", "lapses", "state", "lastReview"`;
 
-function stateFromRow(r: Row): MemoryState {
+export function stateFromRow(r: Row): MemoryState {
   return {
     due: toDate(r.due),
     stability: Number(r.stability),
@@ -85,7 +86,7 @@ function stateFromRow(r: Row): MemoryState {
   };
 }
 
-const stateValues = (s: MemoryState) => [s.due, s.stability, s.difficulty, s.elapsedDays, s.scheduledDays, s.learningSteps, s.reps, s.lapses, s.state, s.lastReview];
+export const stateValues = (s: MemoryState) => [s.due, s.stability, s.difficulty, s.elapsedDays, s.scheduledDays, s.learningSteps, s.reps, s.lapses, s.state, s.lastReview];
 
 type StoredState = ReturnType<typeof stateToJson> & { version: number };
 
@@ -313,7 +314,7 @@ async function newCards(userId: string, openedTopics: Set<string>, limit: number
   return out;
 }
 
-const queueCache = createQueueCache();
+export const queueCache = createQueueCache();
 
 /** For tests, which compare cached queues with queues read afresh (`getQueue(..., { useCache: false })`). */
 export const queueCacheForTests = queueCache;
@@ -397,19 +398,23 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
   };
 }
 
-/** Today's session so far, for the summary: reviews, accuracy, time. */
+/** Today's session so far, for the summary: reviews, accuracy, time, and the ratings of the session going on now. */
 export async function sessionSummary(userId: string, now = new Date()) {
   const db = getDb();
   const settings = await getSettings(userId);
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
   const logs = await db.reviewLog.findMany({
     where: { userId, kind: "review", undone: false, reviewedAt: { gte: day.start, lt: day.end } },
-    select: { rating: true, durationMs: true },
+    select: { rating: true, durationMs: true, reviewedAt: true, source: true },
   });
   const correct = logs.filter((l) => l.rating > 1).length;
   return {
     reviewed: logs.length,
     accuracy: logs.length ? correct / logs.length : null,
     timeMs: logs.reduce((n, l) => n + l.durationMs, 0),
+    session: sessionCount(
+      logs.filter((l) => l.source === "review").map((l) => l.reviewedAt),
+      now,
+    ),
   };
 }

@@ -9,13 +9,14 @@ function level(page: Page, slug: string) {
   return page.locator(`[data-topic="${slug}"] .level-name`);
 }
 
-/** "N to go" on the review page: what the dashboard must call due today. */
+/** What is left on the review page (new + learning + due): what the dashboard must call due today. */
 async function toGoOnReviewPage(page: Page): Promise<number> {
   await page.goto("/review");
   const status = page.locator(".review-status");
   if ((await status.count()) === 0) return 0; // "All done for now"
   const text = await status.innerText();
-  return Number(/(\d+) to go/.exec(text)?.[1] ?? "0");
+  const count = (label: string) => Number(new RegExp(`(\\d+) ${label}`).exec(text)?.[1] ?? "0");
+  return count("new") + count("learning") + count("due");
 }
 
 test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows what is due", async ({ page }) => {

@@ -18,7 +18,7 @@ test("a full keyboard-only review session, from the first card to the summary", 
   await page.goto("/lessons/attention"); // opening a lesson lets its cards in
   await page.goto("/review");
   await hydrated(page);
-  await expect(page.getByText("0 done · 5 to go")).toBeVisible();
+  await expect(page.locator(".review-counts")).toHaveText("5 new · 0 learning · 0 due · 0 done this session");
   await expectAccessible(page);
   for (let i = 0; i < 5; i++) {
     await expect(page.getByRole("button", { name: /Show answer/ })).toBeVisible();
