@@ -1,5 +1,6 @@
 /**
- * Review times from the client and resubmissions racing each other (issue 19):
+ * Faults on the review path (issue 19): a health check that writes, review times
+ * from the client and resubmissions racing each other:
  * skewed device clocks must never be a 500, backdated reviews count against the
  * day they arrive on, and the same review id sent twice at once is a duplicate.
  */
@@ -86,5 +87,16 @@ describe("the same review id twice at once", () => {
     }
     const n = await server.one<{ n: number }>("SELECT count(*) AS n FROM ReviewLog WHERE userId = ?", user.id);
     expect(n!.n).toBe(picked.length * 2);
+  });
+});
+
+describe("/healthz", () => {
+  it("proves the database takes a write, not only that it answers", async () => {
+    const before = Date.now();
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { write?: string }).write).toBe("ok");
+    const beat = await server.one<{ at: string }>("SELECT at FROM Heartbeat WHERE id = 1");
+    expect(new Date(beat!.at).getTime()).toBeGreaterThanOrEqual(before - 1000);
   });
 });
