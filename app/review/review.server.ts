@@ -364,11 +364,15 @@ async function newCards(userId: string, openedTopics: Set<string>, limit: number
     .course.topics.filter((t) => openedTopics.has(t.slug))
     .flatMap((t) => t.cards.map((c) => c.id));
   const out: { id: string; version: number }[] = [];
-  const CHUNK = 100;
+  const sql = getSql();
+  // PostgreSQL: one round trip with the whole list as an array; SQLite (in process, no round trips): chunks of bound parameters.
+  const CHUNK = sql.provider === "postgresql" ? Math.max(1, candidates.length) : 100;
   for (let i = 0; i < candidates.length && out.length < limit; i += CHUNK) {
     const chunk = candidates.slice(i, i + CHUNK);
-    const rows = await getSql().all(
-      all(`SELECT "itemId", "state", "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" IN (${chunk.map(() => "?").join(", ")})`, userId, ...chunk),
+    const rows = await sql.all(
+      sql.provider === "postgresql"
+        ? all(`SELECT "itemId", "state", "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ANY(?::text[])`, userId, chunk)
+        : all(`SELECT "itemId", "state", "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" IN (${chunk.map(() => "?").join(", ")})`, userId, ...chunk),
     );
     const seen = new Map(rows.map((r) => [String(r.itemId), r]));
     for (const id of chunk) {
