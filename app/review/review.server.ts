@@ -414,7 +414,7 @@ async function queueReads(userId: string, w: QueueWindow, { useCache = true } = 
     done: countsFromRows(counts as Row[]),
   });
   const stamp = sql.changeStamp();
-  if (stamp === null) return toReads(await Promise.all(statements.map((st) => (st.mode === "get" ? sql.get(st) : sql.all(st)))));
+  if (stamp === null) return pgQueueReads(userId, w, toReads);
   if (useCache) {
     const hit = queueCache.get(userId, stamp, w);
     if (hit) return hit;
@@ -426,6 +426,40 @@ async function queueReads(userId: string, w: QueueWindow, { useCache = true } = 
     if (useCache) queueCache.fill(userId, stamp, w, reads);
     return reads;
   });
+}
+
+/**
+ * PostgreSQL: the same four reads as one statement, one round trip and one
+ * snapshot (ADR 013): a UNION ALL whose first column says which read a row
+ * belongs to, the other columns null where that read has none (the first
+ * branch names every column).
+ */
+async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: StepResult[]) => QueueReads): Promise<QueueReads> {
+  const stateCols = STATE_FIELDS.map((f) => `"${f}"`).join(", ");
+  const nullState = `NULL::timestamp(3), ${STATE_FIELDS.slice(1, -1)
+    .map((f) => (f === "stability" || f === "difficulty" ? "NULL::double precision" : "NULL::integer"))
+    .join(", ")}, NULL::timestamp(3)`;
+  const tail = (topic: string, prev: string, n: string) => `${topic}, ${prev}, ${n}`;
+  const rows = await getSql().all(
+    all(
+      `SELECT 'due' AS "k", "itemId", ${stateCols}, "version", ${tail(`NULL::text AS "topicId"`, `NULL::integer AS "prevState"`, `NULL::integer AS "n"`)} FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0
+       UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1)
+       UNION ALL SELECT 'visit', NULL::text, ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "LessonVisit" WHERE "userId" = ?
+       UNION ALL SELECT 'count', NULL::text, ${nullState}, NULL::integer, ${tail("NULL::text", `"prevState"`, "CAST(count(*) AS INTEGER)")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"`,
+      userId,
+      w.horizon,
+      userId,
+      w.horizon,
+      userId,
+      userId,
+      w.dayStart,
+      w.dayEnd,
+      false,
+    ),
+  );
+  const of = (k: string) => rows.filter((r) => r.k === k);
+  const counts = of("count").map((r) => ({ prevState: r.prevState, n: r.n }));
+  return toReads([of("due"), of("next")[0], of("visit"), counts]);
 }
 
 /** The learner's queue right now, from a few indexed queries (never their whole log). */
