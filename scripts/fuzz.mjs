@@ -248,6 +248,36 @@ async function ensureSession(L) {
   if (login.status !== 302 && login.status !== 303) throw new Error(`re-login of ${L.name} failed: ${login.status} ${login.text.slice(0, 200)}`);
 }
 
+// --- Past review times (issue 19) ------------------------------------------------------
+
+/**
+ * A rating whose client time is before the card's last review, days or weeks
+ * old, in the future, or not a time at all: skewed device clocks and an outbox
+ * that was offline. The server keeps the time within bounds; never a 5xx.
+ */
+function pastReviewTime(L, cards) {
+  const itemId = L.cards.size && chance(0.9) ? pick([...L.cards.keys()]) : pick(cards);
+  const now = Date.now();
+  const reviewedAt = pick([
+    now - int(1, 60) * 60_000, // minutes behind: often before the last review
+    now - int(1, 30) * 86_400_000, // days or weeks behind (beyond the outbox's week too)
+    now - 400 * 86_400_000, // a clock reset to last year
+    now + int(1, 30) * 86_400_000, // ahead
+    1, // the epoch
+    8.64e15, // the largest date there is
+    now - 1,
+  ]);
+  return {
+    intent: "rate",
+    itemId,
+    rating: String(int(1, 4)),
+    version: String(L.cards.get(itemId) ?? 0),
+    clientId: freshClientId(),
+    durationMs: String(int(0, 60_000)),
+    reviewedAt: chance(0.9) ? String(reviewedAt) : pick(["-5", "0", "1e400", "NaN", "yesterday", ""]),
+  };
+}
+
 // --- Actions (every action in app/routes) --------------------------------------------
 
 function actions(content) {
@@ -303,9 +333,11 @@ function actions(content) {
     { name: "api.review:rate", build: (L) => ({ path: "/api/review", fields: rate(L), ids: true }) },
     { name: "api.review:answer", build: (L) => ({ path: "/api/review", fields: answer(L), ids: true }) },
     { name: "api.review:undo", build: () => ({ path: "/api/review", fields: undo(), ids: true }) },
+    { name: "api.review:past-time", build: (L) => ({ path: "/api/review", fields: pastReviewTime(L, cards), ids: true }) },
     { name: "review:rate", build: (L) => ({ path: "/review", fields: rate(L), ids: true }) },
     { name: "review:answer", build: (L) => ({ path: "/review", fields: answer(L), ids: true }) },
     { name: "review:undo", build: () => ({ path: "/review", fields: undo(), ids: true }) },
+    { name: "review:past-time", build: (L) => ({ path: "/review", fields: pastReviewTime(L, cards), ids: true }) },
     // Lesson quizzes.
     { name: "quiz:start", build: () => ({ path: `/lessons/${chance(0.85) ? pick(slugs) : pick(["nope", "..%2F..", "attention%00", "x".repeat(300)])}/quiz`, fields: { intent: "start" } }) },
     {

@@ -308,6 +308,8 @@ function ratingResult(res: ReviewResult | null): { note: RatingNote; version: nu
       return { note: "stale", version: res.version, due: res.state?.due.toISOString() ?? null };
     case "not-found":
       return { note: "unknown-item", version: null, due: null };
+    case "invalid":
+      return { note: "failed", version: null, due: null };
   }
 }
 

@@ -22,13 +22,6 @@ const Common = {
   reviewedAt: formNumber(z.number().int().positive().optional()),
 };
 
-const OUTBOX_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
-/** The client's review time when plausible (not in the future, at most a week old), else now. */
-export function reviewTime(reviewedAt: number | undefined, now: Date): Date {
-  if (reviewedAt === undefined) return now;
-  const t = now.getTime();
-  return reviewedAt <= t + 60_000 && reviewedAt >= t - OUTBOX_MAX_AGE_MS ? new Date(Math.min(reviewedAt, t)) : now;
-}
 export const RateSchema = z.object({ intent: z.literal("rate"), rating: formNumber(z.number().int().min(1, "rating is 1 to 4").max(4, "rating is 1 to 4")), ...Common });
 export const AnswerSchema = z.object({ intent: z.literal("answer"), ...Common });
 export const UndoSchema = z.object({ intent: z.literal("undo"), clientId: ClientId });
@@ -39,7 +32,7 @@ const IntentSchema = z.object({
 
 export type ActionOutcome =
   | { ok: true; status: ReviewResult["status"] | "undone" | "nothing" | "rerated"; itemId?: string; version?: number; feedback?: Feedback & { itemId: string; canOverrule?: boolean } }
-  | { ok: false; httpStatus: 400 | 404 | 409; error: string; itemId?: string; version?: number };
+  | { ok: false; httpStatus: 400 | 404 | 409 | 422; error: string; itemId?: string; version?: number };
 
 function firstError(error: z.ZodError) {
   const i = error.issues[0]!;
@@ -84,12 +77,8 @@ export async function applyReviewAction(
     const item = getContentItem(parsed.data.itemId);
     if (!item) return { ok: false, httpStatus: 404, error: "No such item." };
     if (item.kind !== "card") return { ok: false, httpStatus: 400, error: "Only flashcards are rated directly; answer questions and exercises instead." };
-    const res = await recordReview(
-      userId,
-      { ...parsed.data, rating: parsed.data.rating as 1 | 2 | 3 | 4, source: "review" },
-      reviewTime(parsed.data.reviewedAt, now),
-      { settings, syncLater },
-    );
+    // The client's time is kept within bounds in recordReview (domain/review-time.ts).
+    const res = await recordReview(userId, { ...parsed.data, rating: parsed.data.rating as 1 | 2 | 3 | 4, source: "review" }, now, { settings, syncLater });
     return outcome(res, parsed.data.itemId);
   }
 
@@ -101,7 +90,7 @@ export async function applyReviewAction(
   const graded = gradeAnswer(questionSpec(item.question), resolveAnswer(item.question, reviewNonce(userId, item.id, parsed.data.version), rawAnswerFromForm(form)));
   if (!graded.ok) return { ok: false, httpStatus: 400, error: graded.error, itemId: item.id };
   const rating = ratingForAnswer(graded.correct, item.question.difficulty, parsed.data.durationMs);
-  const res = await recordReview(userId, { ...parsed.data, rating, source: "review" }, now, { settings, syncLater });
+  const res = await recordReview(userId, { ...parsed.data, reviewedAt: undefined, rating, source: "review" }, now, { settings, syncLater });
   if (res.status === "recorded") await recordReviewAnswer(userId, item.id, graded.answer, graded.correct, parsed.data.durationMs, now);
   const base = outcome(res, item.id);
   if (!base.ok) return base;
@@ -112,6 +101,8 @@ function outcome(res: ReviewResult, itemId: string): ActionOutcome {
   switch (res.status) {
     case "not-found":
       return { ok: false, httpStatus: 404, error: "No such item." };
+    case "invalid":
+      return { ok: false, httpStatus: 422, error: res.error, itemId };
     case "stale":
       return { ok: false, httpStatus: 409, error: "Already reviewed (in another tab or device). Here is your next card.", itemId, version: res.version };
     default:

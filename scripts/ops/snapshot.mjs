@@ -6,8 +6,8 @@
 import crypto from "node:crypto";
 import Database from "better-sqlite3";
 
-/** Not learner data: counters any request may bump, content, migrations (and any "_"-prefixed bookkeeping table). */
-const NOT_LEARNER = new Set(["RateLimit", "Topic", "Item", "_prisma_migrations"]);
+/** Not learner data: counters any request may bump, the health check's row, content, migrations (and any "_"-prefixed bookkeeping table). */
+const NOT_LEARNER = new Set(["RateLimit", "Heartbeat", "Topic", "Item", "_prisma_migrations"]);
 
 export function openSnapshots(file, userIds = []) {
   const db = new Database(file, { readonly: true, fileMustExist: true });
