@@ -75,7 +75,7 @@ export interface RunResult {
 }
 
 /** Shown messages are capped too: a check or an error cannot flood the page. */
-const MESSAGE_MAX_CHARS = 1_000;
+const MESSAGE_MAX_CHARS = 2_500;
 
 function capMessage(text: string): string {
   return text.length <= MESSAGE_MAX_CHARS ? text : `${text.slice(0, MESSAGE_MAX_CHARS)}… (cut)`;
