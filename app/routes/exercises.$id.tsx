@@ -327,7 +327,7 @@ export default function Exercise() {
         ) : null}
       </section>
 
-      <section aria-labelledby="results-title" className="exercise-results">
+      <section aria-labelledby="results-title" className="exercise-results" data-total-ms={outcome ? Math.round(outcome.totalMs) : undefined}>
         <h2 id="results-title" ref={resultsHeading} tabIndex={-1}>
           Results
         </h2>

@@ -81,12 +81,17 @@ function lineFromStack(stack: string, offset: number, sourceUrls: boolean): numb
 /** The learner's line for an error thrown from their code, when the engine tells. */
 export function learnerLine(error: unknown): number | null {
   if (!isError(error)) return null;
-  const stack = error.stack;
-  if (typeof stack !== "string") return null;
+  const full = error.stack;
+  if (typeof full !== "string") return null;
+  // The frames come after the message, which may be megabytes long: read only the end.
+  const stack = full.length > 20_000 ? full.slice(-20_000) : full;
   const { offset, sourceUrls } = functionLines();
   const line = lineFromStack(stack, offset, sourceUrls);
   return line !== null && line >= 1 ? line : null;
 }
+
+/** Longer error messages are cut here, before anything else reads them. */
+const MESSAGE_CHARS = 1_500;
 
 const errorTag = Function.prototype.call.bind(Object.prototype.toString) as (v: unknown) => string;
 
@@ -102,7 +107,9 @@ export function describeError(error: unknown): string {
       if (error.name === "RangeError" && /call stack/i.test(String(error.message))) {
         return `Maximum call stack size exceeded${line ? ` (line ${line})` : ""}: check that your recursion has a base case`;
       }
-      return `${String(error.name)}: ${String(error.message)}${line ? ` (line ${line})` : ""}`;
+      const message = String(error.message);
+      const shown = message.length > MESSAGE_CHARS ? `${message.slice(0, MESSAGE_CHARS)}… (cut: ${message.length.toLocaleString("en")} characters in all)` : message;
+      return `${String(error.name)}: ${shown}${line ? ` (line ${line})` : ""}`;
     }
     if (typeof error === "string") return `Thrown: ${JSON.stringify(error)}`;
     return `Thrown: ${typeof error === "object" && error !== null ? "an object" : String(error)}`;
