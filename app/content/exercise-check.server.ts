@@ -5,7 +5,8 @@
  * tests and properties, every starter fails at least one.
  */
 import path from "node:path";
-import { compareValues } from "~/domain/grading/compare";
+import { close, compareValues } from "~/domain/grading/compare";
+import { compileFunction } from "~/domain/grading/compile";
 import { planCalls, type ExtraCall, type GradingSpec, type PropertyCheck, type TestCase } from "~/domain/grading/run";
 import { gradeInNode, runCallsInNode } from "~/exercise-worker/node-runner.server";
 import type { Course, ExerciseContent, Problem } from "./load.server";
@@ -14,9 +15,26 @@ const specs = new WeakMap<ExerciseContent, GradingSpec>();
 
 type RawProperty = ExerciseContent["properties"][number];
 
+/**
+ * The older form: a check that calls `solution(...)` itself. Its calls are found
+ * by running the check once against the reference solution (course code, in
+ * this realm), and become declared calls the judge replays.
+ */
+function recordedCalls(ex: ExerciseContent, p: RawProperty): Pick<PropertyCheck, "calls" | "callsAs" | "replay"> {
+  const reference = compileFunction(ex.solution, ex.function);
+  const recorded: unknown[][] = [];
+  const solution = (...a: unknown[]) => {
+    recorded.push(structuredClone(a));
+    return reference(...structuredClone(a));
+  };
+  const check = new Function("args", "result", "outputs", "close", "solution", p.check) as (...a: unknown[]) => unknown;
+  check(structuredClone(p.args), reference(...structuredClone(p.args)), undefined, close, solution);
+  return { calls: recorded.map((args, i) => ({ key: String(i), args })), callsAs: "array", replay: true };
+}
+
 /** A property's further calls as data: listed, named, or computed from its args by a (trusted, course-written) body. */
-function declaredCalls(p: RawProperty): Pick<PropertyCheck, "calls" | "callsAs"> {
-  if (p.calls === undefined) return {};
+function declaredCalls(ex: ExerciseContent, p: RawProperty): Pick<PropertyCheck, "calls" | "callsAs" | "replay"> {
+  if (p.calls === undefined) return /\bsolution\s*\(/.test(p.check) ? recordedCalls(ex, p) : {};
   let calls: unknown = p.calls;
   if (typeof calls === "string") {
     calls = (new Function("args", calls) as (args: unknown) => unknown)(structuredClone(p.args));
@@ -44,7 +62,7 @@ export function buildSpec(ex: ExerciseContent): GradingSpec {
     readonlyArgs: ex.readonlyArgs,
     tests: ex.tests.map((t) => ({ name: t.name, args: t.args, expected: null })),
     hidden: ex.hidden.map((t) => ({ name: t.name, args: t.args, expected: null })),
-    properties: ex.properties.map((p) => ({ name: p.name, args: p.args, check: p.check, ...declaredCalls(p) })),
+    properties: ex.properties.map((p) => ({ name: p.name, args: p.args, check: p.check, ...declaredCalls(ex, p) })),
   };
   // The expected values: what the reference returns, run the way learners' code is.
   const calls = planCalls({ ...draft, properties: [], readonlyArgs: false });

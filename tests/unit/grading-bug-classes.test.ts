@@ -169,3 +169,36 @@ describe("what the runner sends is capped", () => {
     expect(missing.results[0]!.message).toMatch(/the runner gave no answer/);
   });
 });
+
+describe("the older property form (a check calling solution(...)) still works, without running learner code in the judge", () => {
+  const softmax = byId("att-ex-softmax");
+  const legacy: ExerciseContent = {
+    ...softmax,
+    properties: [
+      {
+        name: "shifting changes nothing",
+        args: [[0.5, -1, 2, 0]],
+        check: "const up = solution(args[0].map((x) => x + 100));\nreturn close(up, result) || 'softmax(z + 100) should equal softmax(z)';",
+      },
+    ],
+  };
+
+  it("records the calls against the reference and replays them from the learner's outputs", () => {
+    const spec = buildSpec(legacy);
+    expect(spec.properties[0]).toMatchObject({ replay: true, callsAs: "array", calls: [{ key: "0", args: [[100.5, 99, 102, 100]] }] });
+    expect(gradeInNode(softmax.solution, spec).results.at(-1)).toMatchObject({ passed: true });
+    // Not shift-invariant: exp without the max, then divided by a constant.
+    const wrong = "function softmax(z) { return z.map((x) => Math.exp(x) / 1e40); }";
+    expect(gradeInNode(wrong, spec).results.at(-1)).toMatchObject({ passed: false, message: "softmax(z + 100) should equal softmax(z)" });
+  });
+
+  it("a call the check did not make against the reference fails the check, saying so", () => {
+    const dependent: ExerciseContent = {
+      ...softmax,
+      properties: [{ name: "feeds its output back", args: [[1, 2, 3]], check: "const again = solution(result);\nreturn Array.isArray(again) || 'no';" }],
+    };
+    const spec = buildSpec(dependent);
+    const report = gradeInNode("function softmax(z) { return z.map(() => 1 / z.length); }", spec);
+    expect(report.results.at(-1)!.message).toMatch(/called the function with arguments it did not declare/);
+  });
+});

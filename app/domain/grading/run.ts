@@ -30,6 +30,12 @@ export interface PropertyCheck {
   calls?: ExtraCall[];
   /** `outputs` is an array (calls were listed) or an object (calls were named). */
   callsAs?: "array" | "object";
+  /**
+   * The check calls `solution(...)` itself (the older form): its calls were
+   * recorded against the reference when the spec was built, and `solution`
+   * answers them from the learner's outputs. Calls it did not record fail the check.
+   */
+  replay?: boolean;
   /** A function body with `args`, `result`, `outputs` and `close` in scope: true passes, a string explains a failure. */
   check: string;
 }
@@ -133,8 +139,25 @@ function callProblem(spec: GradingSpec, run: RunResult, id: string, args: unknow
   return null;
 }
 
-function checkFunction(source: string): (args: unknown, result: unknown, outputs: unknown, closeFn: typeof close) => unknown {
-  return new Function("args", "result", "outputs", "close", source) as (args: unknown, result: unknown, outputs: unknown, closeFn: typeof close) => unknown;
+type Check = (args: unknown, result: unknown, outputs: unknown, closeFn: typeof close, solution: (...a: unknown[]) => unknown) => unknown;
+
+function checkFunction(source: string): Check {
+  return new Function("args", "result", "outputs", "close", "solution", source) as Check;
+}
+
+/** For a replayed check: `solution(...)` answers from recorded calls, matched on their arguments. */
+function replaySolution(p: PropertyCheck, values: unknown[], result: unknown): (...a: unknown[]) => unknown {
+  const known = [{ args: p.args, value: result }, ...(p.calls ?? []).map((c, i) => ({ args: c.args, value: values[i] }))];
+  return (...a: unknown[]) => {
+    const hit = known.find((k) => compareValues(a, k.args, { atol: 0, rtol: 0, exact: true }).ok);
+    if (!hit) throw new Error(`this check called the function with arguments it did not declare (${showArgs(a)})`);
+    return structuredClone(hit.value);
+  };
+}
+
+/** What a check gets for `solution` when it declared its calls: a clear error. */
+function noSolution(): never {
+  throw new Error("solution(...) is not available in this check: declare the call under calls: and read outputs");
 }
 
 /** Compare what came back with what was expected; run the property checks. */
@@ -185,7 +208,7 @@ export function judge(spec: GradingSpec, run: RunResult): GradeReport {
     const outputs = p.callsAs === "array" ? values : Object.fromEntries(extra.map((c, k) => [c.key, values[k]]));
     let verdict: unknown;
     try {
-      verdict = checkFunction(p.check)(structuredClone(p.args), result, outputs, close);
+      verdict = checkFunction(p.check)(structuredClone(p.args), result, outputs, close, p.replay ? replaySolution(p, values, result) : noSolution);
     } catch (e) {
       return fail(`This check could not read your result (${e instanceof Error ? e.message : String(e)}); got ${formatValue(result)}.`);
     }
