@@ -97,6 +97,17 @@ describe("each bug class is caught by a test written for it", () => {
     expect(names.some(([, k, n]) => k === n)).toBe(true);
   });
 
+  it("cosine-similarity: squaring components of 1e200 overflows and of 1e-200 underflows; the naive formula fails both", () => {
+    const naive = `function cosineSimilarity(a, b) {
+      let dot = 0, na = 0, nb = 0;
+      for (let i = 0; i < a.length; i++) { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i]; }
+      return dot / (Math.sqrt(na) * Math.sqrt(nb));
+    }`;
+    const { failed } = grade("tok-ex-cosine-similarity", naive);
+    expect(Object.keys(failed)).toEqual(["components around 1e200 do not overflow", "components around 1e-200 do not underflow"]);
+    expect(failed["components around 1e200 do not overflow"]).toMatch(/got NaN \(NaN comes from 0\/0, Infinity\/Infinity, Infinity − Infinity or a NaN input\)$/);
+  });
+
   it("softmax: a typed array, a string or a Promise is refused, saying what came back", () => {
     const typed = "function softmax(z) { const m = Math.max(...z); const e = z.map((x) => Math.exp(x - m)); const s = e.reduce((a, b) => a + b, 0); return Float64Array.from(e, (x) => x / s); }";
     expect(grade("att-ex-softmax", typed).failed["three increasing logits"]).toMatch(/got a Float64Array \(return a plain array: Array\.from\(\.\.\.\)\)/);

@@ -49,7 +49,7 @@ describe("compareNumbers: tolerance", () => {
 
   it("never accepts NaN, and explains it", () => {
     const r = failure([0.5, NaN], [0.5, 0.25]);
-    expect(r.message).toBe("expected out[1] to be 0.25 ± 3.5e-6, got NaN (NaN comes from 0/0, Infinity − Infinity or a NaN input)");
+    expect(r.message).toBe("expected out[1] to be 0.25 ± 3.5e-6, got NaN (NaN comes from 0/0, Infinity/Infinity, Infinity − Infinity or a NaN input)");
     expect(compareNumbers(NaN, 0, { atol: Infinity, rtol: 0 }, "x").ok).toBe(false);
   });
 

@@ -95,7 +95,7 @@ export function shapeOf(v: unknown): number[] | null {
 }
 
 function hint(actual: number, expected: number, tol: Tolerance): string {
-  if (Number.isNaN(actual)) return tol.overflowHint ? ` (NaN often comes from an overflow: ${tol.overflowHint})` : " (NaN comes from 0/0, Infinity − Infinity or a NaN input)";
+  if (Number.isNaN(actual)) return tol.overflowHint ? ` (NaN often comes from an overflow: ${tol.overflowHint})` : " (NaN comes from 0/0, Infinity/Infinity, Infinity − Infinity or a NaN input)";
   if (!Number.isFinite(actual) && Number.isFinite(expected)) return tol.overflowHint ? ` (an overflow: ${tol.overflowHint})` : "";
   if (Number.isFinite(actual) && expected === -Infinity) return " (this position should be masked)";
   return "";
