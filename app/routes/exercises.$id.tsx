@@ -1,8 +1,10 @@
 /**
- * One code exercise: the task, the visible tests, an editor, and the results.
- * The tests run in the browser, in a fresh Web Worker per run with time limits
- * (app/exercises/run-in-worker.ts); each run is then saved (attempt + draft)
- * and may rate the exercise for review. ?review=1 (from the daily review)
+ * One code exercise: the task and the visible tests beside (on wide screens)
+ * the editor and the results. The learner's code runs in the browser, in a
+ * fresh runner worker per run with time limits, and a judge worker makes the
+ * verdict (app/exercises/run-in-worker.ts, ADR 015); each run is then saved
+ * (attempt + draft) and may rate the exercise for review; the status badge and
+ * schedule follow the server's answer without a reload. ?review=1 (from the daily review)
  * starts from the starter code instead of the learner's draft.
  */
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -249,113 +251,112 @@ export default function Exercise() {
       ) : null}
 
       <div className="exercise-workspace">
-      <div className="exercise-brief">
-      <section aria-labelledby="task-title" className="exercise-task">
-        <h2 id="task-title">Task</h2>
-        <div className="prose exercise-prompt" dangerouslySetInnerHTML={{ __html: data.promptHtml }} />
-        <p>
-          <Link to={`/lessons/${data.topic.slug}#${data.section}`}>Read the lesson section</Link> this exercise comes from.
-        </p>
-      </section>
+        <div className="exercise-brief">
+          <section aria-labelledby="task-title" className="exercise-task">
+            <h2 id="task-title">Task</h2>
+            <div className="prose exercise-prompt" dangerouslySetInnerHTML={{ __html: data.promptHtml }} />
+            <p>
+              <Link to={`/lessons/${data.topic.slug}#${data.section}`}>Read the lesson section</Link> this exercise comes from.
+            </p>
+          </section>
 
-      <section aria-labelledby="tests-title">
-        <h2 id="tests-title">Tests</h2>
-        <p className="muted">
-          {data.counts.visible} tests are shown here. {data.counts.hidden} hidden tests
-          {data.counts.properties > 0 ? ` and ${data.counts.properties} property checks` : ""} also run. Numbers match within a small tolerance.
-        </p>
-        <ol className="test-cases">
-          {data.tests.map((t, i) => (
-            <li key={i} className="test-case">
-              <h3>{t.name}</h3>
-              <dl>
-                <dt>
-                  Call <code>{data.functionName}</code> with
-                </dt>
-                <dd>
-                  <pre className="data" tabIndex={0} role="group" aria-label={`Arguments of test ${i + 1}`}>
-                    <code>{t.args.join(",\n")}</code>
-                  </pre>
-                </dd>
-                <dt>Expected result</dt>
-                <dd>
-                  <pre className="data" tabIndex={0} role="group" aria-label={`Expected result of test ${i + 1}`}>
-                    <code>{t.expected}</code>
-                  </pre>
-                </dd>
-              </dl>
-            </li>
-          ))}
-        </ol>
-      </section>
+          <section aria-labelledby="tests-title">
+            <h2 id="tests-title">Tests</h2>
+            <p className="muted">
+              {data.counts.visible} tests are shown here. {data.counts.hidden} hidden tests
+              {data.counts.properties > 0 ? ` and ${data.counts.properties} property checks` : ""} also run. Numbers match within a small tolerance.
+            </p>
+            <ol className="test-cases">
+              {data.tests.map((t, i) => (
+                <li key={i} className="test-case">
+                  <h3>{t.name}</h3>
+                  <dl>
+                    <dt>
+                      Call <code>{data.functionName}</code> with
+                    </dt>
+                    <dd>
+                      <pre className="data" tabIndex={0} role="group" aria-label={`Arguments of test ${i + 1}`}>
+                        <code>{t.args.join(",\n")}</code>
+                      </pre>
+                    </dd>
+                    <dt>Expected result</dt>
+                    <dd>
+                      <pre className="data" tabIndex={0} role="group" aria-label={`Expected result of test ${i + 1}`}>
+                        <code>{t.expected}</code>
+                      </pre>
+                    </dd>
+                  </dl>
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+        <div className="exercise-side">
+          <section aria-labelledby="code-title" className="exercise-code">
+            <h2 id="code-title">Your code</h2>
+            <CodeEditor
+              key={`${data.id}${data.review ? "-review" : ""}`}
+              ref={editor}
+              id="exercise-code" label={`Your implementation of ${data.functionName}`} initialCode={data.initialCode} describedBy="editor-help" onRun={run} />
+            <p id="editor-help" className="hint">
+              JavaScript or TypeScript. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) runs the tests. In the editor, Tab indents;
+              press Esc, then Tab, to move on. Limits: {TEST_TIME_LIMIT_MS / 1000} s per test, {RUN_TIME_LIMIT_MS / 1000} s per run.
+            </p>
+            <div className="exercise-actions">
+              <button type="button" onClick={() => void run()} aria-describedby="run-progress">
+                {busy ? "Running…" : "Run tests"}
+              </button>
+              <button type="button" className="secondary" onClick={() => setDialog("reset")}>
+                Reset
+              </button>
+              {canReveal ? (
+                <button type="button" className="secondary" onClick={() => setDialog("reveal")}>
+                  Show the solution
+                </button>
+              ) : null}
+            </div>
+            <p id="run-progress" className="hint run-progress">
+              {progress}
+            </p>
+            <noscript>
+              <p className="notice">The tests run in your browser, so running them needs JavaScript.</p>
+            </noscript>
+            {revealError ? (
+              <p className="form-error" role="alert">
+                {revealError}
+              </p>
+            ) : null}
+          </section>
 
-      </div>
-      <div className="exercise-side">
-      <section aria-labelledby="code-title" className="exercise-code">
-        <h2 id="code-title">Your code</h2>
-        <CodeEditor
-          key={`${data.id}${data.review ? "-review" : ""}`}
-          ref={editor}
-          id="exercise-code" label={`Your implementation of ${data.functionName}`} initialCode={data.initialCode} describedBy="editor-help" onRun={run} />
-        <p id="editor-help" className="hint">
-          JavaScript or TypeScript. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) runs the tests. In the editor, Tab indents;
-          press Esc, then Tab, to move on. Limits: {TEST_TIME_LIMIT_MS / 1000} s per test, {RUN_TIME_LIMIT_MS / 1000} s per run.
-        </p>
-        <div className="exercise-actions">
-          <button type="button" onClick={() => void run()} aria-describedby="run-progress">
-            {busy ? "Running…" : "Run tests"}
-          </button>
-          <button type="button" className="secondary" onClick={() => setDialog("reset")}>
-            Reset
-          </button>
-          {canReveal ? (
-            <button type="button" className="secondary" onClick={() => setDialog("reveal")}>
-              Show the solution
-            </button>
+          <section aria-labelledby="results-title" className="exercise-results" data-total-ms={outcome ? Math.round(outcome.totalMs) : undefined}>
+            <h2 id="results-title" ref={resultsHeading} tabIndex={-1}>
+              Results
+            </h2>
+            <p role="status" aria-live="polite" className={`results-summary${report ? (report.ok && report.passed === report.total && !outcome?.stopped ? " all-passed" : " some-failed") : ""}`}>
+              {announcement || "Run the tests to see how your code does."}
+            </p>
+            {outcome ? <Results outcome={outcome} /> : null}
+            {save.kind === "saving" ? <p className="hint">Saving…</p> : null}
+            {save.kind === "saved" ? <p className="hint save-note">{save.text}</p> : null}
+            {save.kind === "error" ? (
+              <p className="form-error" role="alert">
+                {save.text}
+              </p>
+            ) : null}
+          </section>
+
+          {solution !== null ? (
+            <section aria-labelledby="solution-title" className="exercise-solution">
+              <h2 id="solution-title" ref={solutionHeading} tabIndex={-1}>
+                Reference solution
+              </h2>
+              <p className="muted">Read-only. Compare it with your code, then write your own version: the exercise comes back for review soon.</p>
+              <pre className="code solution" tabIndex={0} role="group" aria-label="Reference solution code">
+                <code>{solution}</code>
+              </pre>
+            </section>
           ) : null}
         </div>
-        <p id="run-progress" className="hint run-progress">
-          {progress}
-        </p>
-        <noscript>
-          <p className="notice">The tests run in your browser, so running them needs JavaScript.</p>
-        </noscript>
-        {revealError ? (
-          <p className="form-error" role="alert">
-            {revealError}
-          </p>
-        ) : null}
-      </section>
-
-      <section aria-labelledby="results-title" className="exercise-results" data-total-ms={outcome ? Math.round(outcome.totalMs) : undefined}>
-        <h2 id="results-title" ref={resultsHeading} tabIndex={-1}>
-          Results
-        </h2>
-        <p role="status" aria-live="polite" className={`results-summary${report ? (report.ok && report.passed === report.total && !outcome?.stopped ? " all-passed" : " some-failed") : ""}`}>
-          {announcement || "Run the tests to see how your code does."}
-        </p>
-        {outcome ? <Results outcome={outcome} /> : null}
-        {save.kind === "saving" ? <p className="hint">Saving…</p> : null}
-        {save.kind === "saved" ? <p className="hint save-note">{save.text}</p> : null}
-        {save.kind === "error" ? (
-          <p className="form-error" role="alert">
-            {save.text}
-          </p>
-        ) : null}
-      </section>
-
-      {solution !== null ? (
-        <section aria-labelledby="solution-title" className="exercise-solution">
-          <h2 id="solution-title" ref={solutionHeading} tabIndex={-1}>
-            Reference solution
-          </h2>
-          <p className="muted">Read-only. Compare it with your code, then write your own version: the exercise comes back for review soon.</p>
-          <pre className="code solution" tabIndex={0} role="group" aria-label="Reference solution code">
-            <code>{solution}</code>
-          </pre>
-        </section>
-      ) : null}
-      </div>
       </div>
 
       <ConfirmDialog
