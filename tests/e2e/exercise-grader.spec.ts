@@ -104,6 +104,7 @@ test("no request leaves the worker: fetch, import(), importScripts and nested wo
       "    () => { const x = new (Function('return XMLHttpRequest')())(); x.open('GET', '/x-xhr'); x.send(); },",
       "  ];",
       "  for (const t of tries) { try { const p = t(); if (p && p.catch) p.catch(() => {}); } catch {} }",
+      "  console.log('postMessage:', typeof Object.getPrototypeOf(self).postMessage, typeof DedicatedWorkerGlobalScope.prototype.postMessage);",
       "  return logits;",
       "}",
     ].join("\n"),
@@ -113,6 +114,8 @@ test("no request leaves the worker: fetch, import(), importScripts and nested wo
   // Run once more so any late request of the first run would have been seen.
   await page.getByRole("button", { name: "Run tests" }).click();
   await expect(summary(page)).toBeVisible();
+  // The learner's code has no way to post a message of its own.
+  await expect(page.locator(".console-output")).toContainText("postMessage: undefined undefined");
   expect(answered).toContain("/exercise-worker.js"); // the worker's own loading is seen here…
   expect(requested).toContain("/x-import.js"); // …the learner's import() was tried…
   expect(answered.filter((p) => p.startsWith("/x-"))).toEqual([]); // …and nothing the learner asked for was answered
