@@ -10,7 +10,7 @@ import { loadCourse, type ExerciseContent } from "~/content/load.server";
 import { buildSpec } from "~/content/exercise-check.server";
 import { gradeInNode } from "~/exercise-worker/node-runner.server";
 import { createSendable } from "~/exercise-worker/sendable";
-import { judge, planCalls } from "~/domain/grading/run";
+import { judge, planCalls, totalTests } from "~/domain/grading/run";
 
 const { course } = loadCourse(path.resolve("content"));
 const exercises = course.topics.flatMap((t) => t.exercises);
@@ -212,4 +212,24 @@ describe("the older property form (a check calling solution(...)) still works, w
     const report = gradeInNode("function softmax(z) { return z.map(() => 1 / z.length); }", spec);
     expect(report.results.at(-1)!.message).toMatch(/called the function with arguments it did not declare/);
   });
+});
+
+describe("non-array and typed-array returns, on every exercise", () => {
+  /** The reference solution, with its result passed through `wrap` (a JS expression of `r`). */
+  const wrapped = (ex: ExerciseContent, wrap: string) =>
+    `${ex.solution.replace(new RegExp(`function\\s+${ex.function}\\s*\\(`), "function __reference(")}\nfunction ${ex.function}(...a) { const r = __reference(...a); return ${wrap}; }`;
+
+  for (const ex of exercises) {
+    it(`${ex.id}: the right numbers as a typed array or as a string do not pass`, () => {
+      const spec = buildSpec(ex);
+      expect(gradeInNode(wrapped(ex, "r"), spec).passed).toBe(totalTests(spec)); // the wrapper itself changes nothing
+      const asString = gradeInNode(wrapped(ex, "JSON.stringify(r)"), spec);
+      expect(asString.passed).toBeLessThan(asString.total);
+      if (spec.tests.some((t) => Array.isArray(t.expected) && t.expected.every((x) => typeof x === "number"))) {
+        const typed = gradeInNode(wrapped(ex, "Array.isArray(r) && r.every((x) => typeof x === 'number') ? Float64Array.from(r) : r"), spec);
+        expect(typed.passed).toBeLessThan(typed.total);
+        expect(typed.results.find((r) => !r.passed)!.message).toMatch(/a Float64Array \(return a plain array: Array\.from\(\.\.\.\)\)/);
+      }
+    });
+  }
 });
