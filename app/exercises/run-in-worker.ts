@@ -93,7 +93,7 @@ function judgeInWorker(spec: GradingSpec, run: RunResult, url: string): Promise<
 }
 
 /** A message from the runner, checked before use: it was produced where learner code runs. */
-function readMessage(data: unknown, planned: Set<string>): WorkerMessage | null {
+export function readMessage(data: unknown, planned: Set<string>): WorkerMessage | null {
   if (typeof data !== "object" || data === null) return null;
   const m = data as Record<string, unknown>;
   switch (m.type) {

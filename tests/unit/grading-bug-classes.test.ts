@@ -233,3 +233,16 @@ describe("non-array and typed-array returns, on every exercise", () => {
     });
   }
 });
+
+describe("the page reads a runner's messages defensively", () => {
+  it("keeps known shapes for planned calls and drops everything else", async () => {
+    const { readMessage } = await import("~/exercises/run-in-worker");
+    const planned = new Set(["t0"]);
+    expect(readMessage({ type: "call", id: "t0", ok: true, value: [1], extra: "x" }, planned)).toEqual({ type: "call", id: "t0", ok: true, value: [1] });
+    expect(readMessage({ type: "call", id: "t9", ok: true, value: 1 }, planned)).toBeNull(); // not a call the page asked for
+    expect(readMessage({ type: "call", id: "t0", ok: false, error: { toString: 1 } }, planned)).toEqual({ type: "call", id: "t0", ok: false, error: "Your code threw an error." });
+    expect(readMessage({ type: "result", report: { passed: 10, total: 10 } }, planned)).toBeNull(); // the old verdict message means nothing now
+    expect(readMessage("done", planned)).toBeNull();
+    expect(readMessage({ type: "log", line: 5 }, planned)).toBeNull();
+  });
+});
