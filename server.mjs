@@ -55,17 +55,19 @@ const app = express();
 app.disable("x-powered-by");
 app.set("trust proxy", hops);
 
-// Where the exercise runner's worker lives: it gets its own, stricter policy.
-const WORKER_PATH = "/exercise-worker.js";
+// The exercise runner's and judge's workers get their own, stricter policy:
+// eval for compiling, and no source at all, so even import() of a same-origin
+// script is refused before any request (docs/decisions/015-...).
+const WORKER_PATHS = new Set(["/exercise-worker.js", "/exercise-judge.js"]);
 
 app.use((req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");
   res.locals.cspNonce = nonce;
-  const isWorker = req.path === WORKER_PATH;
+  const isWorker = WORKER_PATHS.has(req.path);
   res.setHeader(
     "Content-Security-Policy",
     isWorker
-      ? "default-src 'none'; script-src 'self' 'unsafe-eval'"
+      ? "default-src 'none'; script-src 'unsafe-eval'"
       : [
           "default-src 'self'",
           `script-src 'self' 'nonce-${nonce}'${dev ? " 'unsafe-inline'" : ""}`,

@@ -215,8 +215,13 @@ async function makeLearner(app, agent, name, ids) {
   // Exercise runs: a failed run on two exercises, a reveal on one of them.
   for (const ex of ["att-ex-softmax", "att-ex-causal-mask"]) {
     const clientId = freshClientId();
+    // The server refuses counts that are not the exercise's own (issue 16): read them from its page.
+    const page = (await client.get(`/exercises/${ex}`)).text.replace(/<!-- -->/g, "");
+    const counts = /(\d+) tests are shown here\. (\d+) hidden tests(?: and (\d+) property checks)?/.exec(page);
+    if (!counts) throw new Error(`no test counts on the page of ${ex}`);
+    const total = String(Number(counts[1]) + Number(counts[2]) + Number(counts[3] ?? 0));
     const res = must(
-      await client.post(`/api/exercises/${ex}`, { intent: "attempt", clientId, version: "0", passed: "false", testsPassed: "3", testsTotal: "10", durationMs: "5000", code: "function f(x) { return x; }" }),
+      await client.post(`/api/exercises/${ex}`, { intent: "attempt", clientId, version: "0", passed: "false", testsPassed: "3", testsTotal: total, durationMs: "5000", code: "function f(x) { return x; }" }),
       [200],
       `exercise ${ex}`,
     );

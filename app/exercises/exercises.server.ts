@@ -323,11 +323,28 @@ export async function applyExerciseAction(userId: string, itemId: string, form: 
   if (intent.data.intent === "attempt") {
     const parsed = AttemptSchema.safeParse(fields);
     if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };
+    const counts = testCountError(found.exercise, parsed.data.testsTotal);
+    if (counts) return { ok: false, httpStatus: 400, error: counts };
     return recordAttempt(userId, found.exercise, parsed.data, now, db);
   }
   const parsed = RevealSchema.safeParse(fields);
   if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };
   return revealSolution(userId, found.exercise, parsed.data, now, db);
+}
+
+/** How many tests a run of this exercise has: visible, hidden and property checks. */
+export function testCount(exercise: ExerciseContent): number {
+  const spec = buildSpec(exercise);
+  return spec.tests.length + spec.hidden.length + spec.properties.length;
+}
+
+/**
+ * The server knows the spec: a run names its exercise, so its total must be that
+ * exercise's (a pass then needs all of them, which AttemptSchema checks).
+ */
+function testCountError(exercise: ExerciseContent, testsTotal: number): string | null {
+  const total = testCount(exercise);
+  return testsTotal === total ? null : `testsTotal: this exercise has ${total} tests, not ${testsTotal}; reload the page to get the current tests`;
 }
 
 export type AttemptInput = z.infer<typeof AttemptSchema>;

@@ -28,9 +28,11 @@ describe("security headers", () => {
     for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
   });
 
-  it("the exercise worker path gets its own strict policy", async () => {
-    const res = await new Client(server.url).get("/exercise-worker.js");
-    expect(res.headers.get("content-security-policy")).toBe("default-src 'none'; script-src 'self' 'unsafe-eval'");
+  it("the exercise runner and judge paths get their own strict policy: eval, and no source to load from", async () => {
+    for (const file of ["/exercise-worker.js", "/exercise-judge.js"]) {
+      const res = await new Client(server.url).get(file);
+      expect(res.headers.get("content-security-policy"), file).toBe("default-src 'none'; script-src 'unsafe-eval'");
+    }
   });
 });
 
