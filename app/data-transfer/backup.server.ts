@@ -111,6 +111,44 @@ const BackupFile = z.object({
       }),
     )
     .max(1_000_000),
+  quizAttempts: z
+    .array(z.object({ id: Id, topicId: Id, seed: Int, startedAt: DateStr, finishedAt: DateStr.nullable(), correct: Int, total: Int }))
+    .max(100_000)
+    .default([]),
+  quizAnswers: z
+    .array(
+      z.object({
+        attemptId: Id.nullable(),
+        itemId: Id,
+        answer: z.unknown(),
+        correct: z.boolean(),
+        timeMs: Int,
+        context: z.string().min(1).max(50),
+        createdAt: DateStr,
+      }),
+    )
+    .max(1_000_000)
+    .default([]),
+  exerciseAttempts: z
+    .array(
+      z.object({
+        itemId: Id,
+        clientId: z.string().min(1).max(100),
+        passed: z.boolean(),
+        testsPassed: Int,
+        testsTotal: Int,
+        durationMs: Int,
+        code: z.string().max(200_000),
+        revealed: z.boolean(),
+        createdAt: DateStr,
+      }),
+    )
+    .max(100_000)
+    .default([]),
+  exerciseDrafts: z
+    .array(z.object({ itemId: Id, code: z.string().max(200_000), revealedAt: DateStr.nullable(), updatedAt: DateStr }))
+    .max(10_000)
+    .default([]),
 });
 export type BackupFile = z.infer<typeof BackupFile>;
 
@@ -120,6 +158,7 @@ export interface ImportSummary {
   reviewsAdded: number;
   statesChanged: number;
   visitsAdded: number;
+  otherAdded: number; // quiz attempts and answers, exercise attempts
 }
 
 /** Parses and checks a file; throws ImportError with a message for the learner. */
@@ -147,7 +186,15 @@ export function parseBackup(text: string): BackupFile {
 /** Restores a parsed file into the learner's account, all or nothing. */
 export async function importBackup(userId: string, file: BackupFile): Promise<ImportSummary> {
   const db = getDb();
-  const itemIds = [...new Set([...file.itemStates.map((s) => s.itemId), ...file.reviewLogs.map((l) => l.itemId)])];
+  const itemIds = [
+    ...new Set([
+      ...file.itemStates.map((s) => s.itemId),
+      ...file.reviewLogs.map((l) => l.itemId),
+      ...file.quizAnswers.map((a) => a.itemId),
+      ...file.exerciseAttempts.map((a) => a.itemId),
+      ...file.exerciseDrafts.map((d) => d.itemId),
+    ]),
+  ];
   const known = new Set((await db.item.findMany({ where: { id: { in: itemIds } }, select: { id: true } })).map((i) => i.id));
   const missing = itemIds.find((id) => !known.has(id));
   if (missing) throw new ImportError(`This export names an item this server does not have (${missing}). Nothing was imported.`);
@@ -156,7 +203,7 @@ export async function importBackup(userId: string, file: BackupFile): Promise<Im
 
   return db.$transaction(
     async (tx) => {
-      const summary: ImportSummary = { reviewsAdded: 0, statesChanged: 0, visitsAdded: 0 };
+      const summary: ImportSummary = { reviewsAdded: 0, statesChanged: 0, visitsAdded: 0, otherAdded: 0 };
       if (file.settings) {
         await tx.settings.upsert({ where: { userId }, create: { userId, ...file.settings }, update: file.settings });
       }
@@ -207,6 +254,31 @@ export async function importBackup(userId: string, file: BackupFile): Promise<Im
           summary.statesChanged++;
         }
       }
+
+      // Quiz attempts keep their ids; one whose id is already taken (by this learner: imported before) is skipped with its answers.
+      const takenAttempts = new Set(
+        (await tx.quizAttempt.findMany({ where: { id: { in: file.quizAttempts.map((q) => q.id) } }, select: { id: true } })).map((q) => q.id),
+      );
+      const freshAttempts = file.quizAttempts.filter((q) => !takenAttempts.has(q.id) && topics.has(q.topicId));
+      if (freshAttempts.length) await tx.quizAttempt.createMany({ data: freshAttempts.map((q) => ({ userId, ...q })) });
+      const freshIds = new Set(freshAttempts.map((q) => q.id));
+      const looseHere = new Set(
+        (await tx.quizAnswer.findMany({ where: { userId, attemptId: null }, select: { itemId: true, createdAt: true } })).map((a) => `${a.itemId}@${a.createdAt.getTime()}`),
+      );
+      const answers = file.quizAnswers.filter((a) => (a.attemptId === null ? !looseHere.has(`${a.itemId}@${a.createdAt.getTime()}`) : freshIds.has(a.attemptId)));
+      if (answers.length) await tx.quizAnswer.createMany({ data: answers.map((a) => ({ userId, ...a, answer: JSON.stringify(a.answer ?? null) })) });
+
+      // Exercise attempts by client id; a draft replaces the one here only when it is newer.
+      const attemptsHere = new Set((await tx.exerciseAttempt.findMany({ where: { userId }, select: { clientId: true } })).map((a) => a.clientId));
+      const newAttempts = file.exerciseAttempts.filter((a) => !attemptsHere.has(a.clientId));
+      if (newAttempts.length) await tx.exerciseAttempt.createMany({ data: newAttempts.map((a) => ({ userId, ...a })) });
+      const draftsHere = new Map((await tx.exerciseDraft.findMany({ where: { userId } })).map((d) => [d.itemId, d]));
+      for (const d of file.exerciseDrafts) {
+        const here = draftsHere.get(d.itemId);
+        if (here && here.updatedAt.getTime() >= d.updatedAt.getTime()) continue;
+        await tx.exerciseDraft.upsert({ where: { userId_itemId: { userId, itemId: d.itemId } }, create: { userId, ...d }, update: d });
+      }
+      summary.otherAdded = freshAttempts.length + answers.length + newAttempts.length;
       return summary;
     },
     { timeout: 60_000, maxWait: 10_000 },

@@ -29,7 +29,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const parsed = parseBackup(await file.text());
     const s = await importBackup(userId, parsed);
     const message =
-      s.reviewsAdded + s.statesChanged + s.visitsAdded === 0
+      s.reviewsAdded + s.statesChanged + s.visitsAdded + s.otherAdded === 0
         ? "Imported: everything in this file was already here, so nothing changed."
         : `Imported ${s.reviewsAdded} review${s.reviewsAdded === 1 ? "" : "s"} and ${s.statesChanged} item state${s.statesChanged === 1 ? "" : "s"}.`;
     return data<Result>({ ok: true, message });
