@@ -39,7 +39,9 @@ async function openApkg(client: Client) {
   const files = unzip(Buffer.from(await res.arrayBuffer()));
   expect(files.map((f) => f.name).sort()).toEqual(["collection.anki2", "media"]);
   expect(JSON.parse(files.find((f) => f.name === "media")!.data.toString())).toEqual({});
-  return new Database(files.find((f) => f.name === "collection.anki2")!.data, { readonly: true });
+  const col = new Database(files.find((f) => f.name === "collection.anki2")!.data, { readonly: true });
+  expect(col.pragma("integrity_check", { simple: true })).toBe("ok");
+  return col;
 }
 
 const liveCards = async (s: TestServer) => (await s.one<{ n: number }>("SELECT count(*) AS n FROM Item WHERE kind = 'card' AND retiredAt IS NULL"))!.n;
