@@ -212,34 +212,50 @@ export async function importBackup(userId: string, file: BackupFile): Promise<Im
       if (newVisits.length) await tx.lessonVisit.createMany({ data: newVisits.map((v) => ({ userId, topicId: v.topicId, firstOpened: v.firstOpened })) });
       summary.visitsAdded = newVisits.length;
 
-      // Reviews in their original order; an undo points at the new id of the review it rolled back.
+      // Reviews in their original order, written in batches; an undo points at the new id of the review it rolled back.
       const existing = await tx.reviewLog.findMany({ where: { userId }, select: { id: true, clientId: true } });
       const idByClient = new Map(existing.map((l) => [l.clientId, l.id]));
       const clientByOldId = new Map(file.reviewLogs.map((l) => [l.id, l.clientId]));
+      const toRow = (l: BackupFile["reviewLogs"][number], undoesId: number | null) => ({
+        userId,
+        itemId: l.itemId,
+        clientId: l.clientId,
+        kind: l.kind,
+        source: l.source,
+        rating: l.rating,
+        prevState: l.prevState,
+        reviewedAt: l.reviewedAt,
+        durationMs: l.durationMs,
+        stateBefore: JSON.stringify(l.stateBefore),
+        stateAfter: JSON.stringify(l.stateAfter),
+        undoesId,
+        undone: l.undone,
+      });
+      let batch: ReturnType<typeof toRow>[] = [];
+      const flush = async () => {
+        if (batch.length) await tx.reviewLog.createMany({ data: batch });
+        summary.reviewsAdded += batch.length;
+        batch = [];
+      };
+      const seen = new Set<string>();
       for (const l of [...file.reviewLogs].sort((a, b) => a.id - b.id)) {
-        if (idByClient.has(l.clientId)) continue;
-        const undoes = l.undoesId === null ? null : (idByClient.get(clientByOldId.get(l.undoesId) ?? "") ?? null);
-        const row = await tx.reviewLog.create({
-          data: {
-            userId,
-            itemId: l.itemId,
-            clientId: l.clientId,
-            kind: l.kind,
-            source: l.source,
-            rating: l.rating,
-            prevState: l.prevState,
-            reviewedAt: l.reviewedAt,
-            durationMs: l.durationMs,
-            stateBefore: JSON.stringify(l.stateBefore),
-            stateAfter: JSON.stringify(l.stateAfter),
-            undoesId: undoes,
-            undone: l.undone,
-          },
-          select: { id: true },
-        });
-        idByClient.set(l.clientId, row.id);
-        summary.reviewsAdded++;
+        if (idByClient.has(l.clientId) || seen.has(l.clientId)) continue;
+        seen.add(l.clientId);
+        if (l.kind === "review") {
+          batch.push(toRow(l, null));
+          if (batch.length >= 500) await flush();
+          continue;
+        }
+        await flush();
+        const target = l.undoesId === null ? undefined : clientByOldId.get(l.undoesId);
+        let undoes = target ? (idByClient.get(target) ?? null) : null;
+        if (target && undoes === null) {
+          undoes = (await tx.reviewLog.findUnique({ where: { userId_clientId: { userId, clientId: target } }, select: { id: true } }))?.id ?? null;
+        }
+        batch.push(toRow(l, undoes));
+        await flush();
       }
+      await flush();
 
       // A state from the file wins only when it is newer than the one here (or there is none).
       const current = new Map((await tx.itemState.findMany({ where: { userId } })).map((s) => [s.itemId, s]));

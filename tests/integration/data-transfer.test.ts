@@ -29,6 +29,10 @@ beforeAll(async () => {
   await a.post("/api/review", { intent: "rate", itemId: second!.itemId, rating: "1", version: "0", clientId: "dt-review-0002", durationMs: "9000" });
   await a.post("/api/review", { intent: "rate", itemId: second!.itemId, rating: "3", version: "1", clientId: "dt-review-0003", durationMs: "3000" });
   reviewed.push(first!.itemId, second!.itemId);
+  // A third card rated and then undone: neither goes to Anki, both go to the backup.
+  await a.post("/api/review", { intent: "rate", itemId: entries[2]!.itemId, rating: "4", version: "0", clientId: "dt-review-0004", durationMs: "2000" });
+  const undo = (await (await a.post("/api/review", { intent: "undo", clientId: "dt-undo-00001" })).json()) as { status: string };
+  expect(undo.status).toBe("undone");
 }, 90_000);
 afterAll(async () => Promise.all([server?.stop(), fresh?.stop()]));
 
@@ -79,7 +83,7 @@ describe("Anki package", () => {
 
       const revlog = col.prepare("SELECT * FROM revlog ORDER BY id").all() as Record<string, number>[];
       expect(revlog).toHaveLength(3);
-      const logs = await server.all<{ reviewedAt: string }>("SELECT reviewedAt FROM ReviewLog WHERE userId = ? ORDER BY id", aId);
+      const logs = await server.all<{ reviewedAt: string }>("SELECT reviewedAt FROM ReviewLog WHERE userId = ? AND kind = 'review' AND NOT undone ORDER BY id", aId);
       expect(revlog.map((r) => r.id)).toEqual(logs.map((l) => new Date(l.reviewedAt).getTime()));
       expect(revlog.map((r) => r.ease)).toEqual([3, 1, 3]);
       expect(revlog.map((r) => r.time)).toEqual([4200, 9000, 3000]);
@@ -140,6 +144,7 @@ describe("backup round trip", () => {
     JSON.stringify([
       await states(s, userId),
       await s.all("SELECT itemId, clientId, kind, rating, reviewedAt, stateAfter, undone FROM ReviewLog WHERE userId = ? ORDER BY id", userId),
+      await s.all("SELECT u.clientId AS undo, r.clientId AS target FROM ReviewLog u JOIN ReviewLog r ON r.id = u.undoesId WHERE u.userId = ?", userId),
       await s.all("SELECT desiredRetention, newPerDay, reviewCap, dayStartHour, timeZone, maximumInterval, learningSteps, relearningSteps, weights FROM Settings WHERE userId = ?", userId),
       await s.all("SELECT topicId FROM LessonVisit WHERE userId = ? ORDER BY topicId", userId),
       await s.all("SELECT id, topicId, seed, startedAt, finishedAt, correct, total FROM QuizAttempt WHERE userId = ? ORDER BY id", userId),
@@ -193,6 +198,7 @@ describe("backup round trip", () => {
     expect(await states(fresh, cId)).toEqual(await states(server, aId));
     // The whole history moved: the same snapshot as on the first server, apart from the user id.
     expect(await snapshot(fresh, cId)).toBe(await snapshot(server, aId));
+    expect(await snapshot(fresh, cId)).toContain('"undo":"dt-undo-00001","target":"dt-review-0004"');
     expect((await fresh.one<{ desiredRetention: number }>("SELECT desiredRetention FROM Settings WHERE userId = ?", cId))!.desiredRetention).toBe(0.85);
     const after = await snapshot(fresh, cId);
 
