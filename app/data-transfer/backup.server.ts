@@ -6,6 +6,7 @@
  * by their client id, states replace older ones only. See ADR 020.
  */
 import crypto from "node:crypto";
+import zlib from "node:zlib";
 import { z } from "zod";
 import { getCourse } from "~/content/course.server";
 import { getDb } from "~/db/client.server";
@@ -159,6 +160,21 @@ export interface ImportSummary {
   statesChanged: number;
   visitsAdded: number;
   otherAdded: number; // quiz attempts and answers, exercise attempts
+}
+
+/** How large a compressed backup may grow when inflated. */
+export const MAX_INFLATED_BYTES = 512 * 1024 * 1024;
+
+/** The file's text: as it is, or inflated when it is gzip (the compressed export). */
+export function backupText(bytes: Buffer): string {
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+    try {
+      return zlib.gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }).toString("utf8");
+    } catch {
+      throw new ImportError("This compressed file is damaged or cut short, or too large once uncompressed. Nothing was imported.");
+    }
+  }
+  return bytes.toString("utf8");
 }
 
 /** Parses and checks a file; throws ImportError with a message for the learner. */

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { requireUserId } from "~/auth/session.server";
-import { ImportError, importBackup, parseBackup } from "~/data-transfer/backup.server";
+import { backupText, ImportError, importBackup, parseBackup } from "~/data-transfer/backup.server";
 import { MAX_UPLOAD_BYTES, readUpload } from "~/data-transfer/upload.server";
 import { pageTitle } from "~/utils/meta";
 
@@ -26,7 +26,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (!file || file.size === 0) return data<Result>({ ok: false, error: "Choose an export file to import." }, { status: 400 });
   try {
-    const parsed = parseBackup(await file.text());
+    const parsed = parseBackup(backupText(Buffer.from(await file.arrayBuffer())));
     const s = await importBackup(userId, parsed);
     const message =
       s.reviewsAdded + s.statesChanged + s.visitsAdded + s.otherAdded === 0
@@ -71,6 +71,12 @@ export default function AccountData() {
             </a>
             : everything stored about you; import it here or on another server.
           </li>
+          <li>
+            <a href="/account/export?compressed=1" download>
+              Full backup, compressed (.json.gz)
+            </a>
+            : the same, about ten times smaller, for a long history.
+          </li>
         </ul>
       </section>
 
@@ -92,8 +98,8 @@ export default function AccountData() {
         ) : null}
         <Form method="post" encType="multipart/form-data">
           <div className="field">
-            <label htmlFor="import-file">Backup file (JSON, up to {maxMb} MB)</label>
-            <input id="import-file" name="file" type="file" accept="application/json,.json" required />
+            <label htmlFor="import-file">Backup file (.json or .json.gz, up to {maxMb} MB)</label>
+            <input id="import-file" name="file" type="file" accept="application/json,.json,application/gzip,.gz" required />
           </div>
           <div className="actions">
             <button type="submit" disabled={busy}>

@@ -202,7 +202,11 @@ describe("backup round trip", () => {
     expect((await fresh.one<{ desiredRetention: number }>("SELECT desiredRetention FROM Settings WHERE userId = ?", cId))!.desiredRetention).toBe(0.85);
     const after = await snapshot(fresh, cId);
 
-    const second = await upload(c, file);
+    // The compressed export of the same history is the same file to the importer.
+    const gz = Buffer.from(await (await a.get("/account/export?compressed=1")).arrayBuffer());
+    expect(gz.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expect(gz.length).toBeLessThan(file.length / 3);
+    const second = await upload(c, new Blob([gz]), "backup.json.gz");
     expect(second.status).toBe(200);
     expect(await second.text()).toContain("nothing changed");
     expect(await snapshot(fresh, cId)).toBe(after);
@@ -224,6 +228,7 @@ describe("backup round trip", () => {
       [file.replace(/"courseVersion": "[0-9a-f]+"/, '"courseVersion": "0000000000000000"'), 400, /another version of the course/],
       [file.replace(/"rating": 3/, '"rating": 9'), 400, /damaged/],
       [JSON.stringify({ hello: "world" }), 400, /not an Attention Span export/],
+      [new Blob([Buffer.from(await (await a.get("/account/export?compressed=1")).arrayBuffer()).subarray(0, 300)]), 400, /damaged or cut short/],
       [new Blob([Buffer.alloc(50 * 1024 * 1024, 32)]), 413, /too large/],
     ];
     for (const [body, status, message] of cases) {
