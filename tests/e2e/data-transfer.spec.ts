@@ -39,4 +39,11 @@ test("a reviewed card reaches Anki's package, and a backup imports back without 
   await page.getByRole("button", { name: "Import backup" }).click();
   await expect(page.getByRole("status")).toHaveText(/nothing changed/);
   await expectAccessible(page);
+
+  // At 320 px nothing scrolls sideways, and the import can be reached from the keyboard.
+  await page.setViewportSize({ width: 320, height: 640 });
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  await page.getByLabel(/Backup file/).focus();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Import backup" })).toBeFocused();
 });
