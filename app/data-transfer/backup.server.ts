@@ -111,7 +111,7 @@ const BackupFile = z.object({
         undone: z.boolean(),
       }),
     )
-    .max(1_000_000),
+    .max(100_000, "a backup holds at most 100,000 reviews"),
   quizAttempts: z
     .array(z.object({ id: Id, topicId: Id, seed: Int, startedAt: DateStr, finishedAt: DateStr.nullable(), correct: Int, total: Int }))
     .max(100_000)
@@ -313,6 +313,6 @@ export async function importBackup(userId: string, file: BackupFile): Promise<Im
       summary.otherAdded = freshAttempts.length + answers.length + newAttempts.length;
       return summary;
     },
-    { timeout: 60_000, maxWait: 10_000 },
+    { timeout: 180_000, maxWait: 10_000 },
   );
 }

@@ -35,6 +35,11 @@ export async function action({ request }: ActionFunctionArgs) {
     return data<Result>({ ok: true, message });
   } catch (e) {
     if (e instanceof ImportError) return data<Result>({ ok: false, error: e.message }, { status: 400 });
+    // Prisma's codes for a transaction that timed out or could not start: rolled back, so nothing changed.
+    const code = (e as { code?: string }).code;
+    if (code === "P2028" || code === "P2034") {
+      return data<Result>({ ok: false, error: "The server is busy and the import did not finish; nothing was imported. Try again in a few minutes." }, { status: 503, headers: { "Retry-After": "60" } });
+    }
     throw e;
   }
 }
