@@ -36,6 +36,8 @@ export interface RenderContext {
   resources: Map<string, { resource: Resource; slug: string }>;
   /** URL prefix for diagrams of this page, e.g. /diagrams/attention/ */
   diagramBase: string;
+  /** How math is written out; KaTeX unless said. */
+  math?: MathOutput;
 }
 
 export interface RenderedPage {
@@ -51,7 +53,10 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 
-function mathExtensions(): TokenizerAndRendererExtension[] {
+/** KaTeX HTML for the site; MathJax delimiters \( \) and \[ \] for Anki, which renders them itself. */
+export type MathOutput = "katex" | "mathjax";
+
+function mathExtensions(output: MathOutput = "katex"): TokenizerAndRendererExtension[] {
   return [
     {
       name: "blockMath",
@@ -63,7 +68,9 @@ function mathExtensions(): TokenizerAndRendererExtension[] {
         return undefined;
       },
       renderer: (token) =>
-        `<div class="math-display">${katex.renderToString(token.text as string, { displayMode: true, throwOnError: false, output: "htmlAndMathml" })}</div>\n`,
+        output === "mathjax"
+          ? `<div>\\[${escapeHtml(token.text as string)}\\]</div>\n`
+          : `<div class="math-display">${katex.renderToString(token.text as string, { displayMode: true, throwOnError: false, output: "htmlAndMathml" })}</div>\n`,
     },
     {
       name: "inlineMath",
@@ -74,7 +81,10 @@ function mathExtensions(): TokenizerAndRendererExtension[] {
         if (m) return { type: "inlineMath", raw: m[0], text: m[1]! };
         return undefined;
       },
-      renderer: (token) => katex.renderToString(token.text as string, { throwOnError: false, output: "htmlAndMathml" }),
+      renderer: (token) =>
+        output === "mathjax"
+          ? `\\(${escapeHtml(token.text as string)}\\)`
+          : katex.renderToString(token.text as string, { throwOnError: false, output: "htmlAndMathml" }),
     },
   ];
 }
@@ -129,7 +139,7 @@ export function createRenderer(ctx: RenderContext) {
   };
 
   marked.use({
-    extensions: [...mathExtensions(), directive],
+    extensions: [...mathExtensions(ctx.math), directive],
     renderer: {
       heading({ tokens, depth, text }: Tokens.Heading) {
         const anchor = slugify(text);

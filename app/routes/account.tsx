@@ -163,6 +163,9 @@ export default function Account() {
           <a className="button secondary" href="/account/export" download>
             Download my data (JSON)
           </a>
+          <a className="button secondary" href="/account/data">
+            Export to Anki, import a backup
+          </a>
         </div>
       </section>
 
