@@ -50,6 +50,9 @@ const hops = proxyHops();
 
 /** Every request body is counted as it arrives and cut off past this many bytes. */
 const MAX_BODY_BYTES = Number(process.env.MAX_BODY_BYTES ?? 1024 * 1024);
+/** The one route that takes a file: a learner's backup (app/data-transfer/upload.server.ts caps the file itself at 20 MB). */
+const MAX_UPLOAD_BODY_BYTES = Math.max(MAX_BODY_BYTES, 21 * 1024 * 1024);
+const bodyLimit = (req) => (/^\/account\/data(\.data)?$/.test(req.path) ? MAX_UPLOAD_BODY_BYTES : MAX_BODY_BYTES);
 
 const app = express();
 app.disable("x-powered-by");
@@ -153,14 +156,15 @@ app.use((req, res, next) => {
 app.use((req, res, next) => {
   const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
   if (!hasBody) return next();
-  const tooLarge = () => refuse(req, res, 413, `Request body too large: the limit is ${Math.round(MAX_BODY_BYTES / 1024)} KB.`);
-  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return tooLarge();
+  const limit = bodyLimit(req);
+  const tooLarge = () => refuse(req, res, 413, `Request body too large: the limit is ${Math.round(limit / 1024)} KB.`);
+  if (Number(req.headers["content-length"] ?? 0) > limit) return tooLarge();
   const chunks = [];
   let size = 0;
   let settled = false;
   const onData = (chunk) => {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       settled = true;
       req.off("data", onData);
       chunks.length = 0;

@@ -217,6 +217,17 @@ describe("backup round trip", () => {
     for (const d of due) expect(queue).toContain(d.itemId);
   });
 
+  it("takes a backup larger than the 1 MiB limit every other form has", async () => {
+    const e = new Client(fresh.url);
+    await signUp(e);
+    // Whitespace keeps the JSON valid: the file is 3 MB, well past the server-wide body limit.
+    const big = file.replace(/\}\s*$/, " ".repeat(3 * 1024 * 1024) + "}");
+    expect(big.length).toBeGreaterThan(3 * 1024 * 1024);
+    const res = await upload(e, big);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/Imported [3-9] reviews/);
+  });
+
   it("refuses bad files with a clear message and changes nothing", async () => {
     const d = new Client(fresh.url);
     const dId = (await signUp(d)).id;
