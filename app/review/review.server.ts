@@ -21,6 +21,7 @@ import {
   type MemoryState,
   type Scheduler,
 } from "~/domain/scheduler";
+import { settingsForKind, type SchedulingKind } from "~/domain/handoff";
 import { getSettings } from "~/settings/settings.server";
 import { createQueueCache, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
 
@@ -35,17 +36,19 @@ export type Settings = Awaited<ReturnType<typeof getSettings>>;
 const schedulers = new Map<string, Scheduler>();
 const MAX_SCHEDULERS = 500;
 
-export function schedulerFor(settings: Settings): Scheduler {
-  const key = JSON.stringify([settings.desiredRetention, settings.maximumInterval, settings.learningSteps, settings.relearningSteps, settings.weights]);
+/** The learner's scheduler; quiz questions ("answered" items) take one learning step (ADR 017). */
+export function schedulerFor(settings: Settings, kind: SchedulingKind = "rated"): Scheduler {
+  const key = JSON.stringify([settings.desiredRetention, settings.maximumInterval, settings.learningSteps, settings.relearningSteps, settings.weights, kind]);
   let scheduler = schedulers.get(key);
   if (!scheduler) {
-    scheduler = createScheduler({
+    const base = {
       desiredRetention: settings.desiredRetention,
       maximumInterval: settings.maximumInterval,
       learningSteps: settings.learningSteps,
       relearningSteps: settings.relearningSteps,
       weights: settings.weights ? (JSON.parse(settings.weights) as number[]) : null,
-    });
+    };
+    scheduler = createScheduler(settingsForKind(base, kind));
     if (schedulers.size >= MAX_SCHEDULERS) schedulers.clear();
     schedulers.set(key, scheduler);
   }
@@ -115,8 +118,9 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
     return duplicateOf(existing);
   }
   // The course in memory is the content: an id it does not know is unknown or retired.
-  if (!getContentItem(input.itemId)) return { status: "not-found" };
-  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)));
+  const item = getContentItem(input.itemId);
+  if (!item) return { status: "not-found" };
+  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)), schedulingKind(item.kind));
   try {
     return await sql.transaction(function* (): Generator<Statement, ReviewResult, StepResult> {
       const row = (yield get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId)) as Row | undefined;
@@ -178,6 +182,11 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
   }
 }
 
+/** Quiz questions are answered, everything else rated (ADR 017). */
+export function schedulingKind(itemKind: string): SchedulingKind {
+  return itemKind === "quiz" ? "answered" : "rated";
+}
+
 function duplicateOf(log: Row): ReviewResult {
   const after = JSON.parse(log.stateAfter as string) as StoredState;
   return { status: "duplicate", logId: Number(log.id), state: stateFromJson(after), version: after.version };
@@ -200,7 +209,7 @@ export async function undoLastReview(userId: string, clientId: string, now = new
   const sql = getSql();
   const already = await sql.get(get(`SELECT "itemId" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, clientId));
   if (already) return { status: "duplicate", itemId: String(already.itemId) };
-  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)));
+  const learner = settings ?? (await learnerSettings(userId));
   try {
     return await sql.transaction(function* (): Generator<Statement, UndoResult, StepResult> {
       const last = (yield get(
@@ -218,7 +227,7 @@ export async function undoLastReview(userId: string, clientId: string, now = new
       const restored =
         before.state === State.New
           ? stateFromJson(before) // a first review: back to exactly the new card it was
-          : scheduler.rollback(stateFromJson(after), stateFromJson(before), Number(last.rating) as Grade, toDate(last.reviewedAt));
+          : schedulerFor(learner, schedulingKind(getContentItem(itemId)?.kind ?? "card")).rollback(stateFromJson(after), stateFromJson(before), Number(last.rating) as Grade, toDate(last.reviewedAt));
       const version = Number(row.version) + 1;
       yield run(
         `UPDATE "ItemState" SET "due" = ?, "stability" = ?, "difficulty" = ?, "elapsedDays" = ?, "scheduledDays" = ?, "learningSteps" = ?, "reps" = ?, "lapses" = ?, "state" = ?, "lastReview" = ?, "version" = ? WHERE "userId" = ? AND "itemId" = ?`,
