@@ -5,6 +5,7 @@ import { getOptionalUser } from "~/auth/session.server";
 import { recordLessonVisit } from "~/lessons/visits.server";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
+import { clock } from "~/utils/clock.server";
 import { LessonBody } from "~/components/lesson-body";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -14,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const topic = getTopic(params.slug ?? "");
   if (!topic) notFound(`There is no lesson called "${params.slug}".`);
   const user = await getOptionalUser(request);
-  if (user) await recordLessonVisit(user.id, topic.slug);
+  if (user) await recordLessonVisit(user.id, topic.slug, clock());
   const page = renderTopic(topic);
   const topics = getCourse().course.topics;
   const index = topics.indexOf(topic);

@@ -15,6 +15,7 @@ import { feedbackFor, publicQuestion, rawAnswerFromForm } from "~/quiz/present.s
 import { quizScoresByTopic } from "~/quiz/quiz.server";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
+import { clock } from "~/utils/clock.server";
 import { QuestionFields } from "~/components/question-fields";
 import { QuizFeedback } from "~/components/quiz-feedback";
 
@@ -78,7 +79,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     attemptId: attempt.id,
     position: attempt.answers.length + 1,
     question: publicQuestion(next, seedFor(attempt.seed, next.id)),
-    shownAt: Date.now(),
+    shownAt: clock().getTime(),
   };
 }
 
@@ -103,19 +104,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
   if (StartSchema.safeParse(fields).success) {
     if (topic.questions.length === 0) return data({ error: "This lesson has no quiz yet." }, { status: 400 });
-    await startAttempt(user.id, topic);
+    await startAttempt(user.id, topic, clock());
     return redirect(`/lessons/${topic.slug}/quiz`, 303);
   }
   const parsed = AnswerSchema.safeParse(fields);
   if (!parsed.success) return data({ error: "That answer could not be read. Please answer again." }, { status: 400 });
-  const now = Date.now();
+  const now = clock().getTime();
   const timeMs = parsed.data.shownAt && parsed.data.shownAt <= now ? now - parsed.data.shownAt : 0;
   const result = await answerQuestion(user.id, topic, {
     attemptId: parsed.data.attemptId,
     questionId: parsed.data.questionId,
     raw: rawAnswerFromForm(form),
     timeMs,
-  });
+  }, new Date(now));
   if (!result.ok) return data({ error: result.error }, { status: result.status });
   const q = new URLSearchParams({ attempt: parsed.data.attemptId, feedback: parsed.data.questionId });
   return redirect(`/lessons/${topic.slug}/quiz?${q}`, 303);
