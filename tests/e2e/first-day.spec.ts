@@ -1,5 +1,5 @@
 /** A learner's first day: what the quiz hands to the review (ADR 017). */
-import { expect, hydrated, signUp, test } from "./fixtures";
+import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
 import { answer, questionsOf } from "./quiz-helpers";
 
 test("after a whole lesson quiz, /review shows each missed question once and none answered right", async ({ page }) => {
@@ -38,4 +38,41 @@ test("after a whole lesson quiz, /review shows each missed question once and non
   // And after a reload (from the server, not the page's own list), nothing more is due today.
   await page.reload();
   await expect(page.getByRole("heading", { name: "All done for now" })).toBeVisible();
+});
+
+/** The interval a rating button shows, in days ("8d" -> 8, "10m" -> 10 / 1440). */
+function days(label: string): number {
+  const m = /^([\d.]+)(m|h|d|mo|y)$/.exec(label.trim());
+  if (!m) throw new Error(`not an interval: "${label}"`);
+  const per = { m: 1 / 1440, h: 1 / 24, d: 1, mo: 30, y: 365 }[m[2] as "m" | "h" | "d" | "mo" | "y"];
+  return Number(m[1]) * per;
+}
+
+test("saving desired retention 0.85 lengthens the intervals on the review buttons", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/lessons/transformers");
+  const easyInterval = async () => {
+    await page.goto("/review");
+    await hydrated(page);
+    await page.getByRole("button", { name: /Show answer/ }).click();
+    return days(await page.locator(".rating-easy .rating-interval").innerText());
+  };
+  const before = await easyInterval();
+
+  await page.goto("/account");
+  await hydrated(page);
+  const field = page.getByLabel("Desired retention");
+  await expect(field).toHaveAttribute("min", "0.7");
+  await expect(field).toHaveAttribute("max", "0.99");
+  await expect(field).toHaveAttribute("step", "0.01");
+  await field.fill("0.85");
+  // What the change means, before saving: the typical card's intervals at 0.85.
+  await expect(page.locator("#retention-effect")).toContainText("At 0.85, a card you rate Good each time comes back");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  await expect(field).toHaveValue("0.85");
+
+  const after = await easyInterval();
+  expect(after).toBeGreaterThan(before * 1.5); // FSRS: 8 days at 0.90 against about 16 at 0.85
 });
