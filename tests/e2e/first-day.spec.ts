@@ -76,3 +76,40 @@ test("saving desired retention 0.85 lengthens the intervals on the review button
   const after = await easyInterval();
   expect(after).toBeGreaterThan(before * 1.5); // FSRS: 8 days at 0.90 against about 16 at 0.85
 });
+
+test("statistics after one day: a heatmap legend that fits the data, whole month labels, a scale on every bar chart", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/lessons/transformers");
+  let saved = 0;
+  page.on("response", (r) => {
+    if (r.url().endsWith("/api/review") && r.request().method() === "POST" && r.status() === 200) saved++;
+  });
+  await page.goto("/review");
+  await hydrated(page);
+  for (let i = 0; i < 3; i++) {
+    await page.getByRole("button", { name: /Show answer/ }).click();
+    await page.getByRole("button", { name: /^Good/ }).click();
+  }
+  await expect.poll(() => saved).toBe(3);
+
+  await page.goto("/progress/stats");
+  await expect(page.locator(".heat-legend-item")).toHaveText(["no reviews", "1–3 reviews"]);
+  await expect(page.locator("svg.heatmap rect.heat-1")).toHaveCount(1);
+
+  // Every label inside the year's drawing: the last month is not cut off at the edge.
+  const overflow = await page.locator("svg.heatmap").evaluate((svg: SVGSVGElement) => {
+    const width = svg.viewBox.baseVal.width;
+    return [...svg.querySelectorAll("text")].filter((t) => t.getBBox().x + t.getBBox().width > width + 0.5).map((t) => t.textContent);
+  });
+  expect(overflow).toEqual([]);
+
+  // Each bar chart has a value axis with at least 0 and a top tick.
+  const charts = page.locator("figure.chart:not(:has(svg.heatmap))");
+  await expect(charts).toHaveCount(3);
+  for (const chart of await charts.all()) {
+    const ticks = await chart.locator(".chart-tick text").allTextContents();
+    expect(ticks.length).toBeGreaterThanOrEqual(2);
+    expect(ticks[0]).toMatch(/^0( min)?$/);
+  }
+  await expectAccessible(page);
+});
