@@ -55,7 +55,7 @@ export function Dashboard({ data }: { data: DashboardData }) {
             <p>You have opened every lesson. Keep reviewing to make it stick.</p>
           )}
           <p className="muted">
-            {data.lessonsOpened} of {data.lessonsTotal} lessons opened.
+            {data.lessonsStarted} of {data.lessonsTotal} lessons started (something learnt in them), {data.lessonsOpened} opened.
           </p>
         </section>
       </div>
@@ -67,7 +67,7 @@ export function Dashboard({ data }: { data: DashboardData }) {
               <h3>
                 <Link to={`/progress/${t.slug}`}>{t.title}</Link>
               </h3>
-              <MasteryBar level={t.level} levelIndex={t.levelIndex} expectedRecall={t.expectedRecall} />
+              <MasteryBar level={t.level} levelIndex={t.levelIndex} seen={t.seen} items={t.items} memory={t.memory} />
               <p className="muted small">
                 {t.seen} of {plural(t.items, "item")} seen
               </p>

@@ -9,7 +9,7 @@ import { buildQueue, type QueueState } from "~/domain/queue";
 import type { MemoryState } from "~/domain/scheduler";
 import { countsToday } from "~/review/review.server";
 import { courseMastery, loadMasteryInputs, type MasteryInputs } from "./mastery.server";
-import { learnerSettings, openedLessons } from "./queries.server";
+import { learnerSettings } from "./queries.server";
 import { getStreak } from "./stats.server";
 
 export interface DashboardTopic {
@@ -18,6 +18,7 @@ export interface DashboardTopic {
   level: Level;
   levelIndex: number;
   expectedRecall: number;
+  memory: number | null;
   seen: number;
   items: number;
 }
@@ -28,6 +29,8 @@ export interface DashboardData {
   /** When every lesson is open: the weakest topic below Proficient, to revisit. */
   revisit: { slug: string; title: string; level: Level } | null;
   lessonsOpened: number;
+  /** Lessons with something learnt (an item seen, the quiz finished or an exercise passed): the "Not started" of the progress pages, negated. */
+  lessonsStarted: number;
   lessonsTotal: number;
   topics: DashboardTopic[];
   streak: { days: number; today: boolean };
@@ -72,21 +75,23 @@ function dueToday(inputs: MasteryInputs, opened: Set<string>, now: Date, dayEnd:
 export async function getDashboard(userId: string, now: Date): Promise<DashboardData> {
   const settings = await learnerSettings(userId);
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
-  const [done, visits, inputs, streak] = await Promise.all([
+  const [done, inputs, streak] = await Promise.all([
     countsToday(userId, day.start, day.end),
-    openedLessons(userId),
     loadMasteryInputs(userId, settings),
     getStreak(userId, now, settings),
   ]);
-  const opened = new Set(visits);
+  const opened = inputs.opened;
   const courseTopics = getCourse().course.topics;
-  const next = courseTopics.find((t) => !opened.has(t.slug)) ?? null;
-  const topics = courseMastery(inputs, now, { forecast: false }).map((t) => ({
+  const mastery = courseMastery(inputs, now, { forecast: false });
+  // The next lesson is the first one not started: a lesson only glanced at is not skipped.
+  const next = mastery.find((t) => t.mastery.levelIndex === 0) ?? null;
+  const topics = mastery.map((t) => ({
     slug: t.slug,
     title: t.title,
     level: t.mastery.level,
     levelIndex: t.mastery.levelIndex,
     expectedRecall: t.mastery.expectedRecall,
+    memory: t.mastery.memory,
     seen: t.mastery.seen,
     items: t.mastery.items,
   }));
@@ -98,6 +103,7 @@ export async function getDashboard(userId: string, now: Date): Promise<Dashboard
     nextLesson: next ? { slug: next.slug, title: next.title } : null,
     revisit: weakest ? { slug: weakest.slug, title: weakest.title, level: weakest.level } : null,
     lessonsOpened: courseTopics.filter((t) => opened.has(t.slug)).length,
+    lessonsStarted: topics.filter((t) => t.levelIndex > 0).length,
     lessonsTotal: courseTopics.length,
     topics,
     streak: { days: streak.days, today: streak.today },

@@ -70,7 +70,7 @@ test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows
   await expect(page.getByRole("button", { name: /Show answer/ })).toHaveCount(0);
   await expect(page.getByText("unsaved")).toHaveCount(0);
 
-  // 8 quiz questions + 8 cards seen of 26 items, all just reviewed: 62% expected recall, more than half seen -> Familiar.
+  // 8 quiz questions + 8 cards seen of 26 items, all just reviewed: more than half seen, remembered at 100% -> Familiar.
   const due = await toGoOnReviewPage(page);
   await page.goto("/");
   await expect(level(page, "books")).toHaveText("Familiar");
@@ -83,7 +83,16 @@ test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows
   await expect(level(page, "books")).toHaveText("Familiar");
   await expect(page.locator('[data-topic="books"]')).toContainText("16 of 26 items seen");
   await expect(page.locator('[data-topic="books"]')).toContainText("Weakest concept:");
-  await expect(page.locator(".risky-list > li")).toHaveCount(10);
+  await expect(page.locator('[data-topic="books"] .mastery-text')).toContainText("seen 16 of 26 · recall of what you have seen 100%");
+  // At risk: only items below the desired retention (90%) now or within 3 days (issue 14), here the quiz
+  // questions answered right (a first stability of about 2 days), not the flashcards rated Easy (8 days).
+  const risky = await page.locator(".risky-list > li").allInnerTexts();
+  expect(risky.length).toBeGreaterThan(0);
+  expect(risky.length).toBeLessThanOrEqual(8);
+  for (const text of risky) {
+    expect(text).toContain("Quiz question");
+    expect(Number(/in 3 days (\d+)%/.exec(text)?.[1])).toBeLessThan(90);
+  }
 
   await page.goto("/progress/books");
   await expect(page.getByRole("heading", { level: 1, name: "Books" })).toBeVisible();
