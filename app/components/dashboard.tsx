@@ -16,16 +16,28 @@ export function Dashboard({ data }: { data: DashboardData }) {
   return (
     <div className="dashboard">
       <h1>Today</h1>
+      {data.firstSteps ? <FirstSteps data={data} lesson={data.firstSteps} /> : null}
       <div className="dashboard-grid">
         <section aria-labelledby="due-title" className="panel">
           <h2 id="due-title">Reviews</h2>
           <p className="big-number" data-testid="due-count">
             {data.due.total === 0 ? "Nothing is due right now." : `${plural(data.due.total, "item")} due today`}
           </p>
-          {data.due.total > 0 ? <p className="muted">{dueBreakdown(data.due)}</p> : null}
-          <Link className={data.due.total > 0 ? "button" : "button secondary"} to="/review">
-            Start the review
-          </Link>
+          {data.due.total > 0 ? (
+            <>
+              <p className="muted">{dueBreakdown(data.due)}</p>
+              <Link className="button" to="/review">
+                Start the review
+              </Link>
+            </>
+          ) : data.nextLesson ? (
+            // No button to an empty review: the way on is a lesson, whose flashcards then join the review.
+            <p>
+              New flashcards join your review from the lessons you open. <Link to={`/lessons/${data.nextLesson.slug}`}>Open {data.nextLesson.title}</Link>.
+            </p>
+          ) : (
+            <p className="muted">{data.due.nextDue ? "Come back when your next reviews are due." : "Open a lesson to get new flashcards."}</p>
+          )}
         </section>
         <section aria-labelledby="streak-title" className="panel">
           <h2 id="streak-title">Streak</h2>
@@ -80,5 +92,34 @@ export function Dashboard({ data }: { data: DashboardData }) {
         </p>
       </section>
     </div>
+  );
+}
+
+/** For a learner who has learnt nothing yet: the three steps of a first session, each a link when it can be taken. */
+function FirstSteps({ data, lesson }: { data: DashboardData; lesson: NonNullable<DashboardData["firstSteps"]> }) {
+  const opened = lesson.opened;
+  return (
+    <section aria-labelledby="first-steps-title" className="panel first-steps">
+      <h2 id="first-steps-title">Start here</h2>
+      <ol>
+        <li>
+          <Link to={`/lessons/${lesson.slug}`}>Read {lesson.title}</Link>
+          {lesson.minutes ? ` (about ${lesson.minutes} minutes)` : ""}.
+        </li>
+        <li>
+          {data.due.total > 0 ? (
+            <Link to="/review">{lesson.cardsSeen > 0 ? "Go on with its flashcards" : `Learn its first ${plural(data.due.new, "flashcard")}`}</Link>
+          ) : lesson.cardsSeen > 0 ? (
+            "Its flashcards: done for today"
+          ) : (
+            "Learn its first flashcards"
+          )}{" "}
+          in the review{opened ? "" : ": they join it when you open the lesson"}. Rate each one by how well you knew it.
+        </li>
+        <li>
+          <Link to={`/lessons/${lesson.slug}/quiz`}>Take its quiz</Link>: questions you miss come back once later today, the others in a few days.
+        </li>
+      </ol>
+    </section>
   );
 }

@@ -24,14 +24,16 @@ export interface DashboardTopic {
 }
 
 export interface DashboardData {
-  due: { total: number; learning: number; review: number; new: number };
-  nextLesson: { slug: string; title: string } | null;
+  due: { total: number; learning: number; review: number; new: number; nextDue: boolean };
+  nextLesson: { slug: string; title: string; minutes: number | null } | null;
   /** When every lesson is open: the weakest topic below Proficient, to revisit. */
   revisit: { slug: string; title: string; level: Level } | null;
   lessonsOpened: number;
   /** Lessons with something learnt (an item seen, the quiz finished or an exercise passed): the "Not started" of the progress pages, negated. */
   lessonsStarted: number;
   lessonsTotal: number;
+  /** A first session's steps (read, learn its cards, take its quiz), until the learner has finished a quiz or started a second lesson. */
+  firstSteps: { slug: string; title: string; minutes: number | null; opened: boolean; cardsSeen: number } | null;
   topics: DashboardTopic[];
   streak: { days: number; today: boolean };
 }
@@ -69,7 +71,7 @@ function dueToday(inputs: MasteryInputs, opened: Set<string>, now: Date, dayEnd:
     reviewCap: s.reviewCap,
     learnAheadMs: LEARN_AHEAD_MS,
   });
-  return { total: queue.entries.length, ...queue.counts };
+  return { total: queue.entries.length, ...queue.counts, nextDue: queue.nextDue !== null };
 }
 
 export async function getDashboard(userId: string, now: Date): Promise<DashboardData> {
@@ -98,9 +100,22 @@ export async function getDashboard(userId: string, now: Date): Promise<Dashboard
   const weakest = next
     ? null
     : [...topics].filter((t) => t.levelIndex < 3).sort((a, b) => a.levelIndex - b.levelIndex || a.expectedRecall - b.expectedRecall)[0] ?? null;
+  const started = mastery.filter((t) => t.mastery.levelIndex > 0);
+  const firstTopic = started[0] ?? next;
+  const firstSteps =
+    firstTopic && started.length <= 1 && Object.keys(inputs.quizLatest).length === 0
+      ? {
+          slug: firstTopic.slug,
+          title: firstTopic.title,
+          minutes: courseTopics.find((t) => t.slug === firstTopic.slug)?.minutes ?? null,
+          opened: opened.has(firstTopic.slug),
+          cardsSeen: firstTopic.mastery.kinds.card.seen,
+        }
+      : null;
   return {
+    firstSteps,
     due: dueToday(inputs, opened, now, day.end, done),
-    nextLesson: next ? { slug: next.slug, title: next.title } : null,
+    nextLesson: next ? { slug: next.slug, title: next.title, minutes: courseTopics.find((t) => t.slug === next.slug)?.minutes ?? null } : null,
     revisit: weakest ? { slug: weakest.slug, title: weakest.title, level: weakest.level } : null,
     lessonsOpened: courseTopics.filter((t) => opened.has(t.slug)).length,
     lessonsStarted: topics.filter((t) => t.levelIndex > 0).length,

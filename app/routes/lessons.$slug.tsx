@@ -73,8 +73,9 @@ export default function Lesson() {
             <h2 id="lesson-end-title">Check what you learned</h2>
             <div className="cta-row">
               {data.counts.questions > 0 ? (
-                <Link className="button" to={`/lessons/${data.slug}/quiz`}>
-                  Take the quiz ({data.counts.questions} questions)
+                // Anonymous: sign up first (not log in: most visitors here are new), then straight back to the quiz.
+                <Link className="button" to={data.signedIn ? `/lessons/${data.slug}/quiz` : `/signup?${new URLSearchParams({ redirectTo: `/lessons/${data.slug}/quiz` })}`}>
+                  {data.signedIn ? `Take the quiz (${data.counts.questions} questions)` : `Sign up to take the quiz (${data.counts.questions} questions)`}
                 </Link>
               ) : null}
               {data.counts.exercises > 0 ? (

@@ -8,7 +8,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
-import { requireUser } from "~/auth/session.server";
+import { getOptionalUser, requireUser } from "~/auth/session.server";
 import { getTopic, renderInline } from "~/content/course.server";
 import { activeAttempt, answerQuestion, getAttempt, startAttempt } from "~/quiz/lesson-quiz.server";
 import { feedbackFor, publicQuestion, rawAnswerFromForm } from "~/quiz/present.server";
@@ -27,8 +27,14 @@ function seedFor(attemptSeed: number, questionId: string) {
   return h >>> 0;
 }
 
+function signUpFirst(request: Request): never {
+  const url = new URL(request.url);
+  throw redirect(`/signup?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  // A visitor without an account is sent to sign up (with a link to log in there), and back here after.
+  const user = (await getOptionalUser(request)) ?? signUpFirst(request);
   const topic = getTopic(params.slug ?? "");
   if (!topic) notFound(`There is no lesson called "${params.slug}".`);
   const url = new URL(request.url);

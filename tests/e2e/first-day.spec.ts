@@ -1,6 +1,6 @@
 /** A learner's first day: what the quiz hands to the review (ADR 017). */
-import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
-import { answer, questionsOf } from "./quiz-helpers";
+import { expect, expectAccessible, hydrated, PASSWORD, signUp, test, uniqueName } from "./fixtures";
+import { answer, course, questionsOf } from "./quiz-helpers";
 
 test("after a whole lesson quiz, /review shows each missed question once and none answered right", async ({ page }) => {
   const questions = questionsOf("books");
@@ -112,4 +112,47 @@ test("statistics after one day: a heatmap legend that fits the data, whole month
     expect(ticks[0]).toMatch(/^0( min)?$/);
   }
   await expectAccessible(page);
+});
+
+test("first run: an anonymous 'Take the quiz' leads to sign up and back; the dashboard leads to Lesson 1, its first cards and its quiz", async ({ page }) => {
+  const lesson = course.topics[0]!;
+  await page.goto(`/lessons/${lesson.slug}`);
+  await page.getByRole("link", { name: /Sign up to take the quiz/ }).click();
+  await expect(page.getByRole("heading", { name: "Create your account" })).toBeVisible();
+  const username = uniqueName();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
+  await page.getByLabel("Repeat the password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Create account" }).click();
+  // Back where the learner was going: the quiz.
+  await expect(page).toHaveURL(new RegExp(`/lessons/${lesson.slug}/quiz$`));
+  await expect(page.getByRole("button", { name: "Start the quiz" })).toBeVisible();
+
+  // The dashboard: no button to an empty review; the first steps lead to Lesson 1.
+  await page.goto("/");
+  await expect(page.getByRole("link", { name: "Start the review" })).toHaveCount(0);
+  const steps = page.getByRole("region", { name: "Start here" });
+  await expect(steps).toBeVisible();
+  await expectAccessible(page);
+  await steps.getByRole("link", { name: `Read ${lesson.title}` }).click();
+  await expect(page.getByRole("heading", { level: 1, name: lesson.title })).toBeVisible();
+
+  // Its first cards.
+  await page.goto("/");
+  await steps.getByRole("link", { name: /Learn its first 20 flashcards/ }).click();
+  await expect(page).toHaveURL(/\/review$/);
+  await hydrated(page);
+  await page.getByRole("button", { name: /Show answer/ }).click();
+  await page.getByRole("button", { name: /^Good/ }).click();
+  await expect(page.getByRole("button", { name: /Show answer/ })).toBeVisible();
+
+  // Its quiz, from the dashboard, still there after the first cards.
+  await page.goto("/");
+  await expect(steps.getByRole("link", { name: "Go on with its flashcards" })).toBeVisible();
+  await steps.getByRole("link", { name: "Take its quiz" }).click();
+  await hydrated(page);
+  await page.getByRole("button", { name: "Start the quiz" }).click();
+  await expect(page.getByText(`Question 1 of ${lesson.questions.length}`).first()).toBeVisible();
+  await answer(page, lesson.questions[0]!, true);
+  await expect(page.locator(".feedback-verdict")).toHaveText("Correct.");
 });

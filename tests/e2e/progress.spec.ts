@@ -32,7 +32,9 @@ test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows
   for (const slug of TOPICS) await expect(level(page, slug)).toHaveText("Not started");
   await expect(page.getByTestId("due-count")).toHaveText("Nothing is due right now.");
   await expect(page.getByTestId("streak")).toHaveText("0 days in a row");
-  await expect(page.getByRole("link", { name: "Start the review" })).toBeVisible();
+  // No button to an empty review: the way on is the first lesson (issue 14).
+  await expect(page.getByRole("link", { name: "Start the review" })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Start here" })).toBeVisible();
   await expectAccessible(page);
   await page.goto("/progress");
   for (const slug of TOPICS) await expect(level(page, slug)).toHaveText("Not started");
