@@ -20,6 +20,7 @@ export function Dashboard({ data }: { data: DashboardData }) {
       <div className="dashboard-grid">
         <section aria-labelledby="due-title" className="panel">
           <h2 id="due-title">Reviews</h2>
+          <DailyGoal today={data.today} due={data.due.total} />
           <p className="big-number" data-testid="due-count">
             {data.due.total === 0 ? "Nothing is due right now." : `${plural(data.due.total, "item")} due today`}
           </p>
@@ -121,5 +122,26 @@ function FirstSteps({ data, lesson }: { data: DashboardData; lesson: NonNullable
         </li>
       </ol>
     </section>
+  );
+}
+
+/** The learner's daily goal and a clear "done for today". */
+function DailyGoal({ today, due }: { today: DashboardData["today"]; due: number }) {
+  const reached = today.ratings >= today.goal;
+  return (
+    <div className="daily-goal" data-testid="daily-goal">
+      <progress max={today.goal} value={Math.min(today.ratings, today.goal)} aria-label={`Daily goal: ${today.ratings} of ${today.goal} ratings`} />
+      {today.done ? (
+        <p className="success" role="status">
+          <strong>Done for today.</strong> {plural(today.ratings, "rating")}
+          {reached ? `, your goal of ${today.goal} reached.` : ` of your goal of ${today.goal}; nothing more is due, so that is all for today.`}
+        </p>
+      ) : (
+        <p>
+          {today.ratings} of {today.goal} ratings today{reached ? `: goal reached. ${plural(due, "item")} still due; doing them keeps tomorrow light.` : "."}{" "}
+          <Link to="/account">Change your goal</Link>
+        </p>
+      )}
+    </div>
   );
 }

@@ -9,7 +9,7 @@ import { buildQueue, type QueueState } from "~/domain/queue";
 import type { MemoryState } from "~/domain/scheduler";
 import { countsToday } from "~/review/review.server";
 import { courseMastery, loadMasteryInputs, type MasteryInputs } from "./mastery.server";
-import { learnerSettings } from "./queries.server";
+import { learnerSettings, reviewsPerDay } from "./queries.server";
 import { getStreak } from "./stats.server";
 
 export interface DashboardTopic {
@@ -36,6 +36,8 @@ export interface DashboardData {
   firstSteps: { slug: string; title: string; minutes: number | null; opened: boolean; cardsSeen: number } | null;
   topics: DashboardTopic[];
   streak: { days: number; today: boolean };
+  /** Ratings today (any source) against the learner's daily goal; done = nothing due now and something done today. */
+  today: { ratings: number; goal: number; done: boolean };
 }
 
 const LEARN_AHEAD_MS = 20 * 60 * 1000; // as in domain/queue.ts
@@ -77,10 +79,11 @@ function dueToday(inputs: MasteryInputs, opened: Set<string>, now: Date, dayEnd:
 export async function getDashboard(userId: string, now: Date): Promise<DashboardData> {
   const settings = await learnerSettings(userId);
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
-  const [done, inputs, streak] = await Promise.all([
+  const [done, inputs, streak, [ratingsToday]] = await Promise.all([
     countsToday(userId, day.start, day.end),
     loadMasteryInputs(userId, settings),
     getStreak(userId, now, settings),
+    reviewsPerDay(userId, [day]),
   ]);
   const opened = inputs.opened;
   const courseTopics = getCourse().course.topics;
@@ -112,9 +115,12 @@ export async function getDashboard(userId: string, now: Date): Promise<Dashboard
           cardsSeen: firstTopic.mastery.kinds.card.seen,
         }
       : null;
+  const due = dueToday(inputs, opened, now, day.end, done);
+  const ratings = ratingsToday ?? 0;
   return {
     firstSteps,
-    due: dueToday(inputs, opened, now, day.end, done),
+    today: { ratings, goal: settings.dailyGoal, done: due.total === 0 && ratings > 0 },
+    due,
     nextLesson: next ? { slug: next.slug, title: next.title, minutes: courseTopics.find((t) => t.slug === next.slug)?.minutes ?? null } : null,
     revisit: weakest ? { slug: weakest.slug, title: weakest.title, level: weakest.level } : null,
     lessonsOpened: courseTopics.filter((t) => opened.has(t.slug)).length,

@@ -97,6 +97,7 @@ export default function Account() {
           <input type="hidden" name="intent" value="settings" />
           <RetentionField saved={settings.desiredRetention} effects={effects} error={s.desiredRetention} />
           <Field name="newPerDay" label="New cards per day" type="number" {...NUMERIC_SETTINGS.newPerDay} defaultValue={String(settings.newPerDay)} error={s.newPerDay} hint="0 to 500. Each new card takes about two ratings on its first day (its learning steps), then comes back in days." />
+          <Field name="dailyGoal" label="Daily goal (ratings a day)" type="number" {...NUMERIC_SETTINGS.dailyGoal} defaultValue={String(settings.dailyGoal)} error={s.dailyGoal} hint="1 to 1000. Your home page shows how far you are and says when you are done for today." />
           <Field name="reviewCap" label="Maximum reviews per day" type="number" {...NUMERIC_SETTINGS.reviewCap} defaultValue={String(settings.reviewCap)} error={s.reviewCap} hint="1 to 5000. Reviews beyond this wait for the next day, most at risk first." />
           <Field name="dayStartHour" label="Day starts at (hour, 0 to 23)" type="number" {...NUMERIC_SETTINGS.dayStartHour} defaultValue={String(settings.dayStartHour)} error={s.dayStartHour} hint="Reviews done before this hour count for the previous day." />
           <div className="field">

@@ -13,6 +13,7 @@ export const NUMERIC_SETTINGS = {
   reviewCap: { min: 1, max: 5000, step: 1 },
   dayStartHour: { min: 0, max: 23, step: 1 },
   maximumInterval: { min: 1, max: 36500, step: 1 },
+  dailyGoal: { min: 1, max: 1000, step: 1 },
 } as const;
 const N = NUMERIC_SETTINGS;
 
@@ -33,5 +34,7 @@ export const SettingsSchema = z.object({
   maximumInterval: z.coerce.number({ invalid_type_error: "Enter a whole number" }).int("Enter a whole number").min(N.maximumInterval.min, "At least 1 day").max(N.maximumInterval.max, "At most 36500 days"),
   learningSteps: steps,
   relearningSteps: steps,
+  dailyGoal: z.coerce.number({ invalid_type_error: "Enter a whole number" }).int("Enter a whole number").min(N.dailyGoal.min, "At least 1").max(N.dailyGoal.max, "At most 1000")
+    .optional(), // older clients and scripts that do not send it keep the saved goal
 });
 export type SettingsInput = z.infer<typeof SettingsSchema>;

@@ -156,3 +156,36 @@ test("first run: an anonymous 'Take the quiz' leads to sign up and back; the das
   await answer(page, lesson.questions[0]!, true);
   await expect(page.locator(".feedback-verdict")).toHaveText("Correct.");
 });
+
+test("a daily goal the learner sets, and a clear 'done for today'", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/account");
+  await hydrated(page);
+  await page.getByLabel("New cards per day").fill("2");
+  await page.getByLabel("Daily goal (ratings a day)").fill("3");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+
+  await page.goto(`/lessons/${course.topics[0]!.slug}`);
+  await page.goto("/");
+  await expect(page.getByTestId("daily-goal")).toContainText("0 of 3 ratings today");
+
+  // Two new cards, each rated Good twice (its 10-minute step comes back within the session's look-ahead).
+  let saved = 0;
+  page.on("response", (r) => {
+    if (r.url().endsWith("/api/review") && r.request().method() === "POST" && r.status() === 200) saved++;
+  });
+  await page.goto("/review");
+  await hydrated(page);
+  for (let i = 0; i < 4; i++) {
+    await page.getByRole("button", { name: /Show answer/ }).click();
+    await page.getByRole("button", { name: /^Good/ }).click();
+  }
+  await expect(page.getByRole("heading", { name: "All done for now" })).toBeVisible();
+  await expect.poll(() => saved).toBe(4);
+
+  await page.goto("/");
+  await expect(page.getByTestId("daily-goal")).toContainText("Done for today. 4 ratings, your goal of 3 reached.");
+  await expect(page.getByRole("link", { name: "Start the review" })).toHaveCount(0);
+  await expectAccessible(page);
+});
