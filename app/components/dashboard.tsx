@@ -16,16 +16,29 @@ export function Dashboard({ data }: { data: DashboardData }) {
   return (
     <div className="dashboard">
       <h1>Today</h1>
+      {data.firstSteps ? <FirstSteps data={data} lesson={data.firstSteps} /> : null}
       <div className="dashboard-grid">
         <section aria-labelledby="due-title" className="panel">
           <h2 id="due-title">Reviews</h2>
+          <DailyGoal today={data.today} due={data.due.total} />
           <p className="big-number" data-testid="due-count">
             {data.due.total === 0 ? "Nothing is due right now." : `${plural(data.due.total, "item")} due today`}
           </p>
-          {data.due.total > 0 ? <p className="muted">{dueBreakdown(data.due)}</p> : null}
-          <Link className={data.due.total > 0 ? "button" : "button secondary"} to="/review">
-            Start the review
-          </Link>
+          {data.due.total > 0 ? (
+            <>
+              <p className="muted">{dueBreakdown(data.due)}</p>
+              <Link className="button" to="/review">
+                Start the review
+              </Link>
+            </>
+          ) : data.nextLesson ? (
+            // No button to an empty review: the way on is a lesson, whose flashcards then join the review.
+            <p>
+              New flashcards join your review from the lessons you open. <Link to={`/lessons/${data.nextLesson.slug}`}>Open {data.nextLesson.title}</Link>.
+            </p>
+          ) : (
+            <p className="muted">{data.due.nextDue ? "Come back when your next reviews are due." : "Open a lesson to get new flashcards."}</p>
+          )}
         </section>
         <section aria-labelledby="streak-title" className="panel">
           <h2 id="streak-title">Streak</h2>
@@ -55,7 +68,7 @@ export function Dashboard({ data }: { data: DashboardData }) {
             <p>You have opened every lesson. Keep reviewing to make it stick.</p>
           )}
           <p className="muted">
-            {data.lessonsOpened} of {data.lessonsTotal} lessons opened.
+            {data.lessonsStarted} of {data.lessonsTotal} lessons started (something learnt in them), {data.lessonsOpened} opened.
           </p>
         </section>
       </div>
@@ -67,7 +80,7 @@ export function Dashboard({ data }: { data: DashboardData }) {
               <h3>
                 <Link to={`/progress/${t.slug}`}>{t.title}</Link>
               </h3>
-              <MasteryBar level={t.level} levelIndex={t.levelIndex} expectedRecall={t.expectedRecall} />
+              <MasteryBar level={t.level} levelIndex={t.levelIndex} seen={t.seen} items={t.items} memory={t.memory} />
               <p className="muted small">
                 {t.seen} of {plural(t.items, "item")} seen
               </p>
@@ -79,6 +92,56 @@ export function Dashboard({ data }: { data: DashboardData }) {
           <Link to="/help/mastery">How is mastery computed?</Link>
         </p>
       </section>
+    </div>
+  );
+}
+
+/** For a learner who has learnt nothing yet: the three steps of a first session, each a link when it can be taken. */
+function FirstSteps({ data, lesson }: { data: DashboardData; lesson: NonNullable<DashboardData["firstSteps"]> }) {
+  const opened = lesson.opened;
+  return (
+    <section aria-labelledby="first-steps-title" className="panel first-steps">
+      <h2 id="first-steps-title">Start here</h2>
+      <ol>
+        <li>
+          <Link to={`/lessons/${lesson.slug}`}>Read {lesson.title}</Link>
+          {lesson.minutes ? ` (about ${lesson.minutes} minutes)` : ""}.
+        </li>
+        <li>
+          {data.due.total > 0 ? (
+            <Link to="/review">{lesson.cardsSeen > 0 ? "Go on with its flashcards" : `Learn its first ${plural(data.due.new, "flashcard")}`}</Link>
+          ) : lesson.cardsSeen > 0 ? (
+            "Its flashcards: done for today"
+          ) : (
+            "Learn its first flashcards"
+          )}{" "}
+          in the review{opened ? "" : ": they join it when you open the lesson"}. Rate each one by how well you knew it.
+        </li>
+        <li>
+          <Link to={`/lessons/${lesson.slug}/quiz`}>Take its quiz</Link>: questions you miss come back once later today, the others in a few days.
+        </li>
+      </ol>
+    </section>
+  );
+}
+
+/** The learner's daily goal and a clear "done for today". */
+function DailyGoal({ today, due }: { today: DashboardData["today"]; due: number }) {
+  const reached = today.ratings >= today.goal;
+  return (
+    <div className="daily-goal" data-testid="daily-goal">
+      <progress max={today.goal} value={Math.min(today.ratings, today.goal)} aria-label={`Daily goal: ${today.ratings} of ${today.goal} ratings`} />
+      {today.done ? (
+        <p className="success" role="status">
+          <strong>Done for today.</strong> {plural(today.ratings, "rating")}
+          {reached ? `, your goal of ${today.goal} reached.` : ` of your goal of ${today.goal}; nothing more is due, so that is all for today.`}
+        </p>
+      ) : (
+        <p>
+          {today.ratings} of {today.goal} ratings today{reached ? `: goal reached. ${plural(due, "item")} still due; doing them keeps tomorrow light.` : "."}{" "}
+          <Link to="/account">Change your goal</Link>
+        </p>
+      )}
     </div>
   );
 }

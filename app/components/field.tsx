@@ -10,6 +10,10 @@ export function Field({
   autoFocus,
   required = true,
   form,
+  min,
+  max,
+  step,
+  onChange,
 }: {
   name: string;
   label: string;
@@ -22,6 +26,11 @@ export function Field({
   required?: boolean;
   /** Distinguishes ids when two forms on one page have a field of the same name. */
   form?: string;
+  /** For number fields: the bounds of the schema that validates them, so the browser agrees with the server. */
+  min?: number;
+  max?: number;
+  step?: number;
+  onChange?: (value: string) => void;
 }) {
   const id = form ? `${form}-${name}` : `field-${name}`;
   const described = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
@@ -41,6 +50,11 @@ export function Field({
         autoComplete={autoComplete}
         autoFocus={autoFocus}
         required={required}
+        min={min}
+        max={max}
+        step={step}
+        inputMode={type === "number" ? (step !== undefined && step < 1 ? "decimal" : "numeric") : undefined}
+        onChange={onChange ? (e) => onChange(e.currentTarget.value) : undefined}
         aria-invalid={error ? true : undefined}
         aria-describedby={described}
       />

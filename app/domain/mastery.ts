@@ -7,18 +7,24 @@
  * "Items" are every FSRS item of a topic that is not retired: its flashcards,
  * its quiz questions and its exercises.
  *
- * Expected recall at an instant = the mean, over the topic's items, of the FSRS
- * probability of recalling the item then (the forgetting curve of ts-fsrs, with
- * whole elapsed days as ts-fsrs's own `get_retrievability` uses); an item never
- * reviewed counts 0.
+ * Two numbers are kept apart (ADR 007, as revised by ADR 017-b):
+ *  - coverage: how many of the topic's items the learner has seen (reviewed at
+ *    least once), "seen N of M";
+ *  - memory: the mean, over the SEEN items only, of the FSRS probability of
+ *    recalling the item now (the forgetting curve of ts-fsrs, with whole elapsed
+ *    days as ts-fsrs's own `get_retrievability` uses). Null when nothing is seen.
+ * The overall figure ("expected recall" of the topic) is their product: the
+ * mean over all items with an unseen item counting 0, i.e. coverage x memory.
  *
  * Levels (each includes the conditions of the one before it):
  *  - Not started: nothing seen (no item reviewed, no lesson quiz finished, no exercise passed);
  *  - Learning: something seen;
- *  - Familiar: at least half the items seen and expected recall >= 60%;
- *  - Proficient: every item seen, expected recall >= 80%, latest lesson-quiz
+ *  - Familiar: at least half the items seen and memory >= 60%;
+ *  - Proficient: every item seen, memory >= 80%, latest lesson-quiz
  *    score >= 80% (when the topic has a quiz) and every exercise passed once;
  *  - Mastered: Proficient and every item has an FSRS stability of at least 21 days.
+ * Every "what is missing" line names something the learner can do today, or
+ * says when they next can (the day the topic's next review comes due).
  */
 import { computeDecayFactor } from "ts-fsrs";
 import { State, type MemoryState } from "./scheduler";
@@ -60,6 +66,8 @@ export interface TopicInput {
   quizLatest: number | null;
   /** Ids of the exercise items the learner passed at least once. */
   passedExercises: ReadonlySet<string>;
+  /** Whether the learner opened the lesson (its flashcards are then in the review). */
+  opened?: boolean;
 }
 
 export interface Forecast {
@@ -78,7 +86,10 @@ export interface TagMastery {
   tag: string;
   items: number;
   seen: number;
+  /** Coverage x memory, as for a topic. */
   expectedRecall: number;
+  /** Mean recall of the tag's seen items; null when none is seen. */
+  memory: number | null;
 }
 
 export interface TopicMastery {
@@ -88,8 +99,14 @@ export interface TopicMastery {
   items: number;
   seen: number;
   kinds: Record<"card" | "quiz" | "exercise", { items: number; seen: number }>;
+  /** Coverage x memory: the mean recall over all items, unseen ones counting 0. */
   expectedRecall: number;
-  /** Null when not asked for (the dashboard does not show it). */
+  /** Mean recall of the seen items now; null when nothing is seen. */
+  memory: number | null;
+  /** Seen items due by the end of the learner's day (`dayEnd`), and the first due after it. */
+  dueToday: number;
+  nextDue: Date | null;
+  /** Of the memory (seen items only); null when not asked for (the dashboard does not show it). */
   forecast: Forecast | null;
   quiz: { required: boolean; latest: number | null };
   exercises: { items: number; passed: number };
@@ -187,7 +204,15 @@ function pct(x: number) {
 }
 
 /** Mastery of one topic. */
-export function topicMastery(input: TopicInput, now: Date, curve: ForgettingCurve, options: { forecast?: boolean } = {}): TopicMastery {
+export interface MasteryOptions {
+  forecast?: boolean;
+  /** The end of the learner's day: what is due before it can be done today. Default `now`. */
+  dayEnd?: Date;
+  /** A date as the learner reads it ("Tue 3 Mar"); default the UTC calendar date. */
+  formatDay?: (d: Date) => string;
+}
+
+export function topicMastery(input: TopicInput, now: Date, curve: ForgettingCurve, options: MasteryOptions = {}): TopicMastery {
   const items = input.items.filter((i) => !i.retired);
   const kinds = { card: { items: 0, seen: 0 }, quiz: { items: 0, seen: 0 }, exercise: { items: 0, seen: 0 } };
   const tagAcc = new Map<string, { items: number; seen: number; recall: number }>();
@@ -195,11 +220,20 @@ export function topicMastery(input: TopicInput, now: Date, curve: ForgettingCurv
   let recallSum = 0;
   let stable = 0;
   let exercisesPassed = 0;
+  let dueToday = 0;
+  let nextDue: number | null = null;
+  const dayEnd = (options.dayEnd ?? now).getTime();
+  const unseenByKind = { card: 0, quiz: 0, exercise: 0 };
   for (const it of items) {
     const r = recallAt(it.state, now, curve);
     const s = seen(it);
     recallSum += r;
-    if (s) seenCount++;
+    if (s) {
+      seenCount++;
+      const due = it.state!.due.getTime();
+      if (due <= dayEnd) dueToday++;
+      else if (nextDue === null || due < nextDue) nextDue = due;
+    } else if (it.kind === "card" || it.kind === "quiz" || it.kind === "exercise") unseenByKind[it.kind as "card" | "quiz" | "exercise"]++;
     if (s && it.state!.stability >= MASTERED_STABILITY_DAYS) stable++;
     const k = it.kind === "card" ? kinds.card : it.kind === "quiz" ? kinds.quiz : it.kind === "exercise" ? kinds.exercise : null;
     if (k) {
@@ -219,43 +253,73 @@ export function topicMastery(input: TopicInput, now: Date, curve: ForgettingCurv
   }
   const total = items.length;
   const expectedRecall = total ? recallSum / total : 0;
+  const memory = seenCount ? recallSum / seenCount : null;
+  const mem = memory ?? 0;
   const quizRequired = kinds.quiz.items > 0;
   const quizOk = !quizRequired || (input.quizLatest !== null && input.quizLatest >= PROFICIENT_QUIZ_PERCENT);
   const exercisesOk = exercisesPassed >= kinds.exercise.items;
 
   const started = seenCount > 0 || input.quizLatest !== null || exercisesPassed > 0;
-  const familiar = total > 0 && seenCount >= FAMILIAR_SEEN_SHARE * total && expectedRecall >= FAMILIAR_RECALL;
-  const proficient = total > 0 && seenCount === total && expectedRecall >= PROFICIENT_RECALL && quizOk && exercisesOk;
+  const familiar = total > 0 && seenCount >= FAMILIAR_SEEN_SHARE * total && mem >= FAMILIAR_RECALL;
+  const proficient = total > 0 && seenCount === total && mem >= PROFICIENT_RECALL && quizOk && exercisesOk;
   const mastered = proficient && stable === total;
   const levelIndex = mastered ? 4 : proficient ? 3 : familiar ? 2 : started ? 1 : 0;
 
+  const day = options.formatDay ?? ((d: Date) => d.toISOString().slice(0, 10));
+  const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+  /** How to see the unseen items, by kind: each is something to do today. */
+  const howToSee = (): string[] => {
+    const ways: string[] = [];
+    if (unseenByKind.card) ways.push(`learn ${plural(unseenByKind.card, "new flashcard")} in the review (new ones join it each day, up to your daily limit)`);
+    if (unseenByKind.quiz) ways.push(`answer ${plural(unseenByKind.quiz, "question")} in the lesson quiz`);
+    if (unseenByKind.exercise) ways.push(`do ${plural(unseenByKind.exercise, "exercise")}`);
+    return ways;
+  };
+  /** Memory only rises by answering reviews when they come due: today, or on the day named. */
+  const raiseMemory = (target: number) => {
+    const now_ = `Recall of what you have seen is ${pct(mem)}; the next level needs ${pct(target)}.`;
+    if (dueToday > 0) return `${now_} Answer the ${plural(dueToday, "item")} of this lesson due today.`;
+    if (nextDue !== null) return `${now_} Nothing of this lesson is due today: its next review comes on ${day(new Date(nextDue))}.`;
+    return `${now_} It rises as you answer its reviews when they come due.`;
+  };
   const missing: string[] = [];
   const unseen = total - seenCount;
-  if (levelIndex === 0) missing.push("Open the lesson and review its first flashcards.");
+  if (levelIndex === 0)
+    missing.push(
+      input.opened
+        ? "Learn its first flashcards in the review (they are in today's queue, up to your daily limit) or take the lesson quiz."
+        : "Open the lesson, then learn its first flashcards in the review or take the lesson quiz.",
+    );
   else if (levelIndex === 1) {
     const needSeen = Math.max(0, Math.ceil(FAMILIAR_SEEN_SHARE * total) - seenCount);
-    if (needSeen > 0) missing.push(`See ${needSeen} more item${needSeen === 1 ? "" : "s"} (half of ${total}).`);
-    if (expectedRecall < FAMILIAR_RECALL) missing.push(`Raise expected recall from ${pct(expectedRecall)} to ${pct(FAMILIAR_RECALL)}.`);
+    if (needSeen > 0) missing.push(`See ${plural(needSeen, "more item")} (half of ${total}): ${howToSee().join("; or ")}.`);
+    if (mem < FAMILIAR_RECALL) missing.push(raiseMemory(FAMILIAR_RECALL));
   } else if (levelIndex === 2) {
-    if (unseen > 0) missing.push(`See the last ${unseen} item${unseen === 1 ? "" : "s"}.`);
-    if (expectedRecall < PROFICIENT_RECALL) missing.push(`Raise expected recall from ${pct(expectedRecall)} to ${pct(PROFICIENT_RECALL)}.`);
+    if (unseen > 0) missing.push(`See the last ${plural(unseen, "item")}: ${howToSee().join("; ")}.`);
+    if (mem < PROFICIENT_RECALL) missing.push(raiseMemory(PROFICIENT_RECALL));
     if (!quizOk)
       missing.push(
         input.quizLatest === null
           ? `Take the lesson quiz and score at least ${PROFICIENT_QUIZ_PERCENT}%.`
-          : `Score at least ${PROFICIENT_QUIZ_PERCENT}% on the lesson quiz (latest: ${input.quizLatest}%).`,
+          : `Score at least ${PROFICIENT_QUIZ_PERCENT}% on the lesson quiz (latest: ${input.quizLatest}%); you can retake it today.`,
       );
     if (!exercisesOk) {
       const left = kinds.exercise.items - exercisesPassed;
-      missing.push(`Pass ${left} more exercise${left === 1 ? "" : "s"}.`);
+      missing.push(`Pass ${plural(left, "more exercise")}.`);
     }
   } else if (levelIndex === 3) {
     const left = total - stable;
-    missing.push(`Keep reviewing until ${left} more item${left === 1 ? " is" : "s are"} stable for ${MASTERED_STABILITY_DAYS} days or more.`);
+    const when =
+      dueToday > 0
+        ? ` Answer the ${plural(dueToday, "item")} due today.`
+        : nextDue !== null
+          ? ` Stability grows only with spaced reviews: the next one comes on ${day(new Date(nextDue))}.`
+          : "";
+    missing.push(`Keep reviewing until ${left} more item${left === 1 ? " is" : "s are"} stable for ${MASTERED_STABILITY_DAYS} days or more.${when}`);
   }
 
   const tags = [...tagAcc.entries()]
-    .map(([tag, t]) => ({ tag, items: t.items, seen: t.seen, expectedRecall: t.items ? t.recall / t.items : 0 }))
+    .map(([tag, t]) => ({ tag, items: t.items, seen: t.seen, expectedRecall: t.items ? t.recall / t.items : 0, memory: t.seen ? t.recall / t.seen : null }))
     .sort((a, b) => a.expectedRecall - b.expectedRecall || b.items - a.items || a.tag.localeCompare(b.tag));
 
   return {
@@ -266,7 +330,10 @@ export function topicMastery(input: TopicInput, now: Date, curve: ForgettingCurv
     seen: seenCount,
     kinds,
     expectedRecall,
-    forecast: options.forecast === false ? null : forecast(items, now, curve, expectedRecall),
+    memory,
+    dueToday,
+    nextDue: nextDue === null ? null : new Date(nextDue),
+    forecast: options.forecast === false ? null : forecast(items.filter(seen), now, curve, memory ?? 0),
     quiz: { required: quizRequired, latest: input.quizLatest },
     exercises: { items: kinds.exercise.items, passed: exercisesPassed },
     stable,
@@ -275,26 +342,46 @@ export function topicMastery(input: TopicInput, now: Date, curve: ForgettingCurv
   };
 }
 
-/** The weakest concept of a topic: the lowest expected recall among tags with something seen. */
+/** The weakest concept of a topic: the lowest memory (recall of what was seen) among tags with something seen. */
 export function weakestTag(m: Pick<TopicMastery, "tags">): TagMastery | null {
-  return m.tags.find((t) => t.seen > 0) ?? null;
+  let weakest: TagMastery | null = null;
+  for (const t of m.tags) if (t.memory !== null && (weakest === null || t.memory < weakest.memory!)) weakest = t;
+  return weakest;
 }
 
 export interface AtRiskItem {
   id: string;
   recall: number;
+  /** Recall at the end of the look-ahead (`horizonDays` from now). */
+  recallSoon: number;
   due: Date;
 }
 
-/** The seen items most likely to be forgotten right now (lowest recall first). */
-export function itemsAtRisk(items: readonly MasteryItem[], now: Date, curve: ForgettingCurve, limit = 10): AtRiskItem[] {
+/** The look-ahead of "at risk": now or in the next few days. */
+export const AT_RISK_HORIZON_DAYS = 3;
+
+/**
+ * The seen items that are below the learner's desired retention now or will be
+ * within `horizonDays` without a review, lowest recall now first. An item at
+ * recall 100% that stays above the target is not at risk, however few there are.
+ */
+export function itemsAtRisk(
+  items: readonly MasteryItem[],
+  now: Date,
+  curve: ForgettingCurve,
+  limit = 10,
+  { threshold, horizonDays = AT_RISK_HORIZON_DAYS }: { threshold: number; horizonDays?: number } = { threshold: 0.9 },
+): AtRiskItem[] {
   const before = (a: AtRiskItem, b: AtRiskItem) => a.recall - b.recall || a.due.getTime() - b.due.getTime() || a.id.localeCompare(b.id);
+  const soon = new Date(now.getTime() + horizonDays * DAY_MS);
   const top: AtRiskItem[] = []; // the `limit` lowest so far, sorted
   for (const it of items) {
     if (it.retired || !seen(it)) continue;
+    const recallSoon = recallAt(it.state, soon, curve);
+    if (!(recallSoon < threshold)) continue;
     const r = recallAt(it.state, now, curve);
     if (top.length === limit && r > top[top.length - 1]!.recall) continue;
-    const candidate = { id: it.id, recall: r, due: it.state!.due };
+    const candidate = { id: it.id, recall: r, recallSoon, due: it.state!.due };
     let i = top.length;
     while (i > 0 && before(candidate, top[i - 1]!) < 0) i--;
     if (i < limit) {

@@ -112,6 +112,11 @@ export interface Heatmap {
   /** Upper bounds of levels 1-3 (level 4 is above the last). */
   thresholds: [number, number, number];
   months: { label: string; week: number }[];
+  /**
+   * What each shade means, for the shades that can occur with this data: level 0
+   * and then disjoint, non-empty ranges of reviews that cover 1 to `max`.
+   */
+  legend: { level: HeatCell["level"]; from: number; to: number }[];
   total: number;
   activeDays: number;
   max: number;
@@ -152,15 +157,35 @@ export function heatmap(days: readonly Pick<DayTotal, "key" | "reviews">[]): Hea
   });
   // A month label on the first column only when the month really starts there.
   if (months.length > 1 && months[1]!.week - months[0]!.week < 2) months.shift();
+  const max = nonzero.length ? nonzero[nonzero.length - 1]! : 0;
   return {
     cells,
     weeks: cells.length ? cells[cells.length - 1]!.week + 1 : 0,
     thresholds,
     months,
+    legend: heatLegend(thresholds, max),
     total: nonzero.reduce((a, b) => a + b, 0),
     activeDays: nonzero.length,
-    max: nonzero.length ? nonzero[nonzero.length - 1]! : 0,
+    max,
   };
+}
+
+/**
+ * The legend of the heatmap's shades. Level k (1-4) holds the days with more
+ * reviews than the bound below it and at most its own (level 4: up to the
+ * busiest day). Equal quartiles (one active day, or many days alike) leave
+ * some levels empty: those are left out, so no range ever reads "93–92".
+ */
+export function heatLegend(thresholds: readonly [number, number, number], max: number): Heatmap["legend"] {
+  const out: Heatmap["legend"] = [{ level: 0, from: 0, to: 0 }];
+  const uppers = [...thresholds, max];
+  let below = 0;
+  uppers.forEach((upper, i) => {
+    const to = Math.min(upper, max);
+    if (to > below) out.push({ level: (i + 1) as HeatCell["level"], from: below + 1, to });
+    below = Math.max(below, to);
+  });
+  return out;
 }
 
 export interface DueInput {

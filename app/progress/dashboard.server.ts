@@ -9,7 +9,7 @@ import { buildQueue, type QueueState } from "~/domain/queue";
 import type { MemoryState } from "~/domain/scheduler";
 import { countsToday } from "~/review/review.server";
 import { courseMastery, loadMasteryInputs, type MasteryInputs } from "./mastery.server";
-import { learnerSettings, openedLessons } from "./queries.server";
+import { learnerSettings, reviewsPerDay } from "./queries.server";
 import { getStreak } from "./stats.server";
 
 export interface DashboardTopic {
@@ -18,19 +18,26 @@ export interface DashboardTopic {
   level: Level;
   levelIndex: number;
   expectedRecall: number;
+  memory: number | null;
   seen: number;
   items: number;
 }
 
 export interface DashboardData {
-  due: { total: number; learning: number; review: number; new: number };
-  nextLesson: { slug: string; title: string } | null;
+  due: { total: number; learning: number; review: number; new: number; nextDue: boolean };
+  nextLesson: { slug: string; title: string; minutes: number | null } | null;
   /** When every lesson is open: the weakest topic below Proficient, to revisit. */
   revisit: { slug: string; title: string; level: Level } | null;
   lessonsOpened: number;
+  /** Lessons with something learnt (an item seen, the quiz finished or an exercise passed): the "Not started" of the progress pages, negated. */
+  lessonsStarted: number;
   lessonsTotal: number;
+  /** A first session's steps (read, learn its cards, take its quiz), until the learner has finished a quiz or started a second lesson. */
+  firstSteps: { slug: string; title: string; minutes: number | null; opened: boolean; cardsSeen: number } | null;
   topics: DashboardTopic[];
   streak: { days: number; today: boolean };
+  /** Ratings today (any source) against the learner's daily goal; done = nothing due now and something done today. */
+  today: { ratings: number; goal: number; done: boolean };
 }
 
 const LEARN_AHEAD_MS = 20 * 60 * 1000; // as in domain/queue.ts
@@ -66,38 +73,58 @@ function dueToday(inputs: MasteryInputs, opened: Set<string>, now: Date, dayEnd:
     reviewCap: s.reviewCap,
     learnAheadMs: LEARN_AHEAD_MS,
   });
-  return { total: queue.entries.length, ...queue.counts };
+  return { total: queue.entries.length, ...queue.counts, nextDue: queue.nextDue !== null };
 }
 
 export async function getDashboard(userId: string, now: Date): Promise<DashboardData> {
   const settings = await learnerSettings(userId);
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
-  const [done, visits, inputs, streak] = await Promise.all([
+  const [done, inputs, streak, [ratingsToday]] = await Promise.all([
     countsToday(userId, day.start, day.end),
-    openedLessons(userId),
     loadMasteryInputs(userId, settings),
     getStreak(userId, now, settings),
+    reviewsPerDay(userId, [day]),
   ]);
-  const opened = new Set(visits);
+  const opened = inputs.opened;
   const courseTopics = getCourse().course.topics;
-  const next = courseTopics.find((t) => !opened.has(t.slug)) ?? null;
-  const topics = courseMastery(inputs, now, { forecast: false }).map((t) => ({
+  const mastery = courseMastery(inputs, now, { forecast: false });
+  // The next lesson is the first one not started: a lesson only glanced at is not skipped.
+  const next = mastery.find((t) => t.mastery.levelIndex === 0) ?? null;
+  const topics = mastery.map((t) => ({
     slug: t.slug,
     title: t.title,
     level: t.mastery.level,
     levelIndex: t.mastery.levelIndex,
     expectedRecall: t.mastery.expectedRecall,
+    memory: t.mastery.memory,
     seen: t.mastery.seen,
     items: t.mastery.items,
   }));
   const weakest = next
     ? null
     : [...topics].filter((t) => t.levelIndex < 3).sort((a, b) => a.levelIndex - b.levelIndex || a.expectedRecall - b.expectedRecall)[0] ?? null;
+  const started = mastery.filter((t) => t.mastery.levelIndex > 0);
+  const firstTopic = started[0] ?? next;
+  const firstSteps =
+    firstTopic && started.length <= 1 && Object.keys(inputs.quizLatest).length === 0
+      ? {
+          slug: firstTopic.slug,
+          title: firstTopic.title,
+          minutes: courseTopics.find((t) => t.slug === firstTopic.slug)?.minutes ?? null,
+          opened: opened.has(firstTopic.slug),
+          cardsSeen: firstTopic.mastery.kinds.card.seen,
+        }
+      : null;
+  const due = dueToday(inputs, opened, now, day.end, done);
+  const ratings = ratingsToday ?? 0;
   return {
-    due: dueToday(inputs, opened, now, day.end, done),
-    nextLesson: next ? { slug: next.slug, title: next.title } : null,
+    firstSteps,
+    today: { ratings, goal: settings.dailyGoal, done: due.total === 0 && ratings > 0 },
+    due,
+    nextLesson: next ? { slug: next.slug, title: next.title, minutes: courseTopics.find((t) => t.slug === next.slug)?.minutes ?? null } : null,
     revisit: weakest ? { slug: weakest.slug, title: weakest.title, level: weakest.level } : null,
     lessonsOpened: courseTopics.filter((t) => opened.has(t.slug)).length,
+    lessonsStarted: topics.filter((t) => t.levelIndex > 0).length,
     lessonsTotal: courseTopics.length,
     topics,
     streak: { days: streak.days, today: streak.today },

@@ -15,12 +15,15 @@ import {
   type TopicMastery,
 } from "~/domain/mastery";
 import type { State } from "~/domain/scheduler";
+import { dayKey, dayWindow } from "~/domain/day";
+import { formatDay } from "~/components/progress/format";
 import { schedulerFor } from "~/review/review.server";
 import {
   itemStates,
   itemsTouchedSince,
   latestQuizScores,
   learnerSettings,
+  openedLessons,
   liveItemRows,
   passedExercises,
   statesStamp,
@@ -174,16 +177,19 @@ export interface MasteryInputs {
   itemsByTopic: Map<string, LiveItem[]>;
   quizLatest: Record<string, number>;
   passedExercises: Set<string>;
+  /** Lessons the learner opened. */
+  opened: Set<string>;
 }
 
 /** Everything mastery needs. */
 export async function loadMasteryInputs(userId: string, settings?: Settings): Promise<MasteryInputs> {
-  const [s, items, stateById, passes, quizLatest] = await Promise.all([
+  const [s, items, stateById, passes, quizLatest, visits] = await Promise.all([
     settings ?? learnerSettings(userId),
     liveItems(),
     learnerStates(userId),
     passedExercises(userId),
     latestQuizScores(userId),
+    openedLessons(userId),
   ]);
   const itemsByTopic = new Map<string, LiveItem[]>();
   for (const it of items) {
@@ -203,6 +209,7 @@ export async function loadMasteryInputs(userId: string, settings?: Settings): Pr
     itemsByTopic,
     quizLatest,
     passedExercises: new Set(passes),
+    opened: new Set(visits),
   };
 }
 
@@ -220,6 +227,9 @@ export function courseMastery(
   { only, forecast = true }: { only?: string; forecast?: boolean } = {},
 ): TopicSummary[] {
   const topics = getCourse().course.topics;
+  const { timeZone, dayStartHour } = inputs.settings;
+  const day = dayWindow(now, timeZone, dayStartHour);
+  const learnerDay = (d: Date) => formatDay(dayKey(d, timeZone, dayStartHour), { year: false });
   return (only ? topics.filter((t) => t.slug === only) : topics).map((t) => ({
     slug: t.slug,
     title: t.title,
@@ -230,10 +240,11 @@ export function courseMastery(
         items: inputs.itemsByTopic.get(t.slug) ?? [],
         quizLatest: inputs.quizLatest[t.slug] ?? null,
         passedExercises: inputs.passedExercises,
+        opened: inputs.opened.has(t.slug),
       },
       now,
       inputs.curve,
-      { forecast },
+      { forecast, dayEnd: day.end, formatDay: learnerDay },
     ),
   }));
 }
@@ -244,6 +255,8 @@ export interface RiskyItem {
   topic: { slug: string; title: string } | null;
   labelHtml: string;
   recall: number;
+  /** Recall in AT_RISK_HORIZON_DAYS days without a review. */
+  recallSoon: number;
   due: Date;
 }
 
@@ -251,7 +264,7 @@ export interface RiskyItem {
 export function riskyItems(inputs: MasteryInputs, now: Date, topicId: string | null, limit = 10): RiskyItem[] {
   const pool = topicId ? inputs.itemsByTopic.get(topicId) ?? [] : [...inputs.itemsByTopic.values()].flat();
   const kinds = new Map(pool.map((i) => [i.id, i.kind]));
-  return itemsAtRisk(pool, now, inputs.curve, limit).map((r) => {
+  return itemsAtRisk(pool, now, inputs.curve, limit, { threshold: inputs.settings.desiredRetention }).map((r) => {
     const content = getContentItem(r.id);
     const label =
       content?.kind === "card"
@@ -267,6 +280,7 @@ export function riskyItems(inputs: MasteryInputs, now: Date, topicId: string | n
       topic: content ? { slug: content.topic.slug, title: content.topic.title } : null,
       labelHtml: label,
       recall: r.recall,
+      recallSoon: r.recallSoon,
       due: r.due,
     };
   });

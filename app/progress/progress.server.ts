@@ -24,6 +24,8 @@ export interface TopicView {
   seen: number;
   kinds: TopicMastery["kinds"];
   expectedRecall: number;
+  memory: number | null;
+  dueToday: number;
   forecast: ForecastView;
   quiz: TopicMastery["quiz"];
   exercises: TopicMastery["exercises"];
@@ -54,6 +56,8 @@ function topicView(inputs: MasteryInputs, t: { slug: string; title: string; posi
     seen: m.seen,
     kinds: m.kinds,
     expectedRecall: m.expectedRecall,
+    memory: m.memory,
+    dueToday: m.dueToday,
     forecast: {
       in7Days: f.in7Days,
       in30Days: f.in30Days,

@@ -35,7 +35,7 @@ export async function overruleLastAnswer(userId: string, itemId: string, clientI
   const item = getContentItem(itemId);
   if (!item || item.kind !== "quiz" || item.question.kind !== "text") return { status: "refused", reason: "Only a typed answer can be marked right by hand." };
   const question = item.question;
-  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)));
+  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)), "answered"); // only quiz questions are overruled (ADR 017)
   const since = new Date(now.getTime() - OVERRULE_WINDOW_MS);
   try {
     return await sql.transaction(function* (): Generator<Statement, OverruleResult, StepResult> {
@@ -78,7 +78,7 @@ export async function overruleLessonAnswer(userId: string, attemptId: string, qu
   const item = getContentItem(questionId);
   if (!item || item.kind !== "quiz" || item.question.kind !== "text") return { status: "refused", reason: "Only a typed answer can be marked right by hand." };
   const difficulty = item.question.difficulty;
-  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)));
+  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)), "answered"); // only quiz questions are overruled (ADR 017)
   const since = new Date(now.getTime() - OVERRULE_WINDOW_MS);
   try {
     return await getSql().transaction(function* (): Generator<Statement, OverruleResult, StepResult> {

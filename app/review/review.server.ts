@@ -23,6 +23,7 @@ import {
   type MemoryState,
   type Scheduler,
 } from "~/domain/scheduler";
+import { settingsForKind, type SchedulingKind } from "~/domain/handoff";
 import { getSettings } from "~/settings/settings.server";
 import { createQueueCache, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
 
@@ -37,17 +38,19 @@ export type Settings = Awaited<ReturnType<typeof getSettings>>;
 const schedulers = new Map<string, Scheduler>();
 const MAX_SCHEDULERS = 500;
 
-export function schedulerFor(settings: Settings): Scheduler {
-  const key = JSON.stringify([settings.desiredRetention, settings.maximumInterval, settings.learningSteps, settings.relearningSteps, settings.weights]);
+/** The learner's scheduler; quiz questions ("answered" items) take one learning step (ADR 017). */
+export function schedulerFor(settings: Settings, kind: SchedulingKind = "rated"): Scheduler {
+  const key = JSON.stringify([settings.desiredRetention, settings.maximumInterval, settings.learningSteps, settings.relearningSteps, settings.weights, kind]);
   let scheduler = schedulers.get(key);
   if (!scheduler) {
-    scheduler = createScheduler({
+    const base = {
       desiredRetention: settings.desiredRetention,
       maximumInterval: settings.maximumInterval,
       learningSteps: settings.learningSteps,
       relearningSteps: settings.relearningSteps,
       weights: settings.weights ? (JSON.parse(settings.weights) as number[]) : null,
-    });
+    };
+    scheduler = createScheduler(settingsForKind(base, kind));
     if (schedulers.size >= MAX_SCHEDULERS) schedulers.clear();
     schedulers.set(key, scheduler);
   }
@@ -159,7 +162,8 @@ function logValues(userId: string, input: ReviewInput, p: Extract<Plan, { kind: 
 export async function recordReview(userId: string, input: ReviewInput, now = new Date(), { settings, syncLater = false }: RecordOptions = {}): Promise<ReviewResult> {
   const sql = getSql();
   const known = settings ?? (await learnerSettings(userId));
-  const scheduler = schedulerFor(known);
+  // Quiz questions are scheduled as answered, everything else as rated (ADR 017); an unknown id is refused below.
+  const scheduler = schedulerFor(known, schedulingKind(getContentItem(input.itemId)?.kind ?? "card"));
   const dayStart = dayWindow(now, known.timeZone, known.dayStartHour).start;
   try {
     if (sql.provider === "postgresql") return await recordOnPostgres(userId, input, now, dayStart, scheduler);
@@ -247,6 +251,11 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
   return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
 }
 
+/** Quiz questions are answered, everything else rated (ADR 017). */
+export function schedulingKind(itemKind: string): SchedulingKind {
+  return itemKind === "quiz" ? "answered" : "rated";
+}
+
 function duplicateOf(log: Row): ReviewResult {
   const after = JSON.parse(log.stateAfter as string) as StoredState;
   return { status: "duplicate", logId: Number(log.id), state: stateFromJson(after), version: after.version };
@@ -269,7 +278,7 @@ export async function undoLastReview(userId: string, clientId: string, now = new
   const sql = getSql();
   const already = await sql.get(get(`SELECT "itemId" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, clientId));
   if (already) return { status: "duplicate", itemId: String(already.itemId) };
-  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)));
+  const learner = settings ?? (await learnerSettings(userId));
   try {
     return await sql.transaction(function* (): Generator<Statement, UndoResult, StepResult> {
       const last = (yield get(
@@ -287,7 +296,7 @@ export async function undoLastReview(userId: string, clientId: string, now = new
       const restored =
         before.state === State.New
           ? stateFromJson(before) // a first review: back to exactly the new card it was
-          : scheduler.rollback(stateFromJson(after), stateFromJson(before), Number(last.rating) as Grade, toDate(last.reviewedAt));
+          : schedulerFor(learner, schedulingKind(getContentItem(itemId)?.kind ?? "card")).rollback(stateFromJson(after), stateFromJson(before), Number(last.rating) as Grade, toDate(last.reviewedAt));
       const version = Number(row.version) + 1;
       yield run(
         `UPDATE "ItemState" SET "due" = ?, "stability" = ?, "difficulty" = ?, "elapsedDays" = ?, "scheduledDays" = ?, "learningSteps" = ?, "reps" = ?, "lapses" = ?, "state" = ?, "lastReview" = ?, "version" = ? WHERE "userId" = ? AND "itemId" = ?`,

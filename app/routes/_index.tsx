@@ -3,6 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { getCourse } from "~/content/course.server";
 import { getOptionalUser } from "~/auth/session.server";
 import { pageTitle } from "~/utils/meta";
+import { clock } from "~/utils/clock.server";
 import { getDashboard } from "~/progress/dashboard.server";
 import { Dashboard } from "~/components/dashboard";
 import progressStyles from "~/styles/progress.css?url";
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const { course } = getCourse();
   const lessons = course.topics.map((t) => ({ slug: t.slug, title: t.title, summary: t.summary }));
   if (!user) return { signedIn: false as const, lessons, deleted: new URL(request.url).searchParams.has("deleted") };
-  return { signedIn: true as const, lessons, dashboard: await getDashboard(user.id, new Date()) };
+  return { signedIn: true as const, lessons, dashboard: await getDashboard(user.id, clock()) };
 }
 
 export default function Home() {

@@ -6,7 +6,10 @@ import { endAllSessions, endSession, requireUser } from "~/auth/session.server";
 import { ChangePasswordSchema, fieldErrors } from "~/auth/schemas";
 import { changePassword, checkPassword, deleteUser, isTimeZone } from "~/auth/users.server";
 import { busyResponse, ServerBusyError } from "~/auth/password.server";
-import { SettingsSchema } from "~/settings/schema";
+import { NUMERIC_SETTINGS, SettingsSchema } from "~/settings/schema";
+import { retentionEffects, type RetentionEffect } from "~/domain/retention";
+import { clock } from "~/utils/clock.server";
+import { useState } from "react";
 import { getSettings, updateSettings } from "~/settings/settings.server";
 import { badRequest, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -20,7 +23,18 @@ export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const settings = await getSettings(user.id);
-  return { username: user.username, settings, timeZones: Intl.supportedValuesOf("timeZone") };
+  // What each retention would mean for a typical card, with this learner's weights and steps.
+  const effects = retentionEffects(
+    {
+      maximumInterval: settings.maximumInterval,
+      learningSteps: settings.learningSteps,
+      relearningSteps: settings.relearningSteps,
+      weights: settings.weights ? (JSON.parse(settings.weights) as number[]) : null,
+    },
+    NUMERIC_SETTINGS.desiredRetention,
+    clock(),
+  );
+  return { username: user.username, settings, effects, timeZones: Intl.supportedValuesOf("timeZone") };
 }
 
 const IntentSchema = z.object({ intent: z.enum(["settings", "change-password", "logout-everywhere", "delete-account"]) });
@@ -79,7 +93,7 @@ async function accountAction({ request }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { username, settings, timeZones } = useLoaderData<typeof loader>();
+  const { username, settings, effects, timeZones } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errorsFor = (intent: string): Record<string, string | undefined> =>
@@ -99,10 +113,11 @@ export default function Account() {
         ) : null}
         <Form method="post">
           <input type="hidden" name="intent" value="settings" />
-          <Field name="desiredRetention" label="Desired retention" type="number" defaultValue={String(settings.desiredRetention)} error={s.desiredRetention} hint="The chance you still remember an item when it comes back, 0.70 to 0.99. Higher means more reviews." />
-          <Field name="newPerDay" label="New cards per day" type="number" defaultValue={String(settings.newPerDay)} error={s.newPerDay} />
-          <Field name="reviewCap" label="Maximum reviews per day" type="number" defaultValue={String(settings.reviewCap)} error={s.reviewCap} />
-          <Field name="dayStartHour" label="Day starts at (hour, 0 to 23)" type="number" defaultValue={String(settings.dayStartHour)} error={s.dayStartHour} hint="Reviews done before this hour count for the previous day." />
+          <RetentionField saved={settings.desiredRetention} effects={effects} error={s.desiredRetention} />
+          <Field name="newPerDay" label="New cards per day" type="number" {...NUMERIC_SETTINGS.newPerDay} defaultValue={String(settings.newPerDay)} error={s.newPerDay} hint="0 to 500. Each new card takes about two ratings on its first day (its learning steps), then comes back in days." />
+          <Field name="dailyGoal" label="Daily goal (ratings a day)" type="number" {...NUMERIC_SETTINGS.dailyGoal} defaultValue={String(settings.dailyGoal)} error={s.dailyGoal} hint="1 to 1000. Your home page shows how far you are and says when you are done for today." />
+          <Field name="reviewCap" label="Maximum reviews per day" type="number" {...NUMERIC_SETTINGS.reviewCap} defaultValue={String(settings.reviewCap)} error={s.reviewCap} hint="1 to 5000. Reviews beyond this wait for the next day, most at risk first." />
+          <Field name="dayStartHour" label="Day starts at (hour, 0 to 23)" type="number" {...NUMERIC_SETTINGS.dayStartHour} defaultValue={String(settings.dayStartHour)} error={s.dayStartHour} hint="Reviews done before this hour count for the previous day." />
           <div className="field">
             <label htmlFor="field-timeZone">Time zone</label>
             <select id="field-timeZone" name="timeZone" defaultValue={settings.timeZone} aria-invalid={s.timeZone ? true : undefined}>
@@ -115,7 +130,7 @@ export default function Account() {
             </select>
             {s.timeZone ? <p className="field-error">{s.timeZone}</p> : null}
           </div>
-          <Field name="maximumInterval" label="Maximum interval (days)" type="number" defaultValue={String(settings.maximumInterval)} error={s.maximumInterval} />
+          <Field name="maximumInterval" label="Maximum interval (days)" type="number" {...NUMERIC_SETTINGS.maximumInterval} defaultValue={String(settings.maximumInterval)} error={s.maximumInterval} hint="1 to 36500. No card waits longer than this between reviews." />
           <Field name="learningSteps" label="Learning steps" defaultValue={settings.learningSteps} error={s.learningSteps} hint='For example "1m 10m".' />
           <Field name="relearningSteps" label="Relearning steps" defaultValue={settings.relearningSteps} error={s.relearningSteps} hint='For example "10m".' />
           <div className="actions">
@@ -182,6 +197,67 @@ export default function Account() {
           </div>
         </Form>
       </section>
+    </div>
+  );
+}
+
+const SHOWN_RETENTIONS = [0.8, 0.85, 0.9, 0.95, 0.97, 0.99];
+const days = (n: number) => (n === 1 ? "1 day" : `${n.toLocaleString("en-US")} days`);
+
+/** Desired retention, with what the typed value means for a typical card (FSRS with the learner's weights). */
+function RetentionField({ saved, effects, error }: { saved: number; effects: RetentionEffect[]; error?: string }) {
+  const [typed, setTyped] = useState(String(saved));
+  const value = Number(typed);
+  const effect = effects.find((e) => Math.abs(e.retention - value) < 1e-9);
+  const base = effects.find((e) => Math.abs(e.retention - 0.9) < 1e-9);
+  return (
+    <div className="retention-setting">
+      <Field
+        name="desiredRetention"
+        label="Desired retention"
+        type="number"
+        {...NUMERIC_SETTINGS.desiredRetention}
+        defaultValue={String(saved)}
+        onChange={setTyped}
+        error={error}
+        hint="The chance you still remember a card when it comes back: 0.70 to 0.99, in steps of 0.01. Lower means longer intervals and fewer reviews, but more forgetting."
+      />
+      <p className="hint" id="retention-effect" aria-live="polite">
+        {effect ? (
+          <>
+            At {effect.retention.toFixed(2)}, a card you rate Good each time comes back {days(effect.firstInterval)} after you learn it, then after {days(effect.secondInterval)}, and takes{" "}
+            {effect.ratingsFirstYear} ratings in its first year{base && effect !== base ? ` (at 0.90: ${days(base.firstInterval)}, ${days(base.secondInterval)}, ${base.ratingsFirstYear} ratings)` : ""}.
+            {effect.retention > 0.95 ? " Above 0.95 the workload grows steeply for little more memory." : ""}
+          </>
+        ) : (
+          "Enter a value from 0.70 to 0.99 to see what it means."
+        )}
+      </p>
+      <div className="retention-scroll">
+      <table className="retention-table">
+        <caption>A card rated Good each time, by desired retention (your scheduler). Above 0.95 reviews grow steeply.</caption>
+        <thead>
+          <tr>
+            <th scope="col">Retention</th>
+            <th scope="col">First interval</th>
+            <th scope="col">Next interval</th>
+            <th scope="col">Ratings in a year</th>
+          </tr>
+        </thead>
+        <tbody>
+          {effects
+            .filter((e) => SHOWN_RETENTIONS.some((r) => Math.abs(r - e.retention) < 1e-9))
+            .map((e) => (
+              <tr key={e.retention} aria-current={Math.abs(e.retention - saved) < 1e-9 ? "true" : undefined}>
+                <th scope="row">{e.retention.toFixed(2)}</th>
+                <td>{days(e.firstInterval)}</td>
+                <td>{days(e.secondInterval)}</td>
+                <td>{e.ratingsFirstYear}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+      </div>
     </div>
   );
 }

@@ -8,10 +8,11 @@ import { applyReviewAction, reviewView } from "~/review/actions.server";
 import { learnerSettings } from "~/review/review.server";
 import { getSql } from "~/db/sql.server";
 import { isDiskError } from "~/db/client.server";
+import { clock } from "~/utils/clock.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserIdForApi(request);
-  return Response.json({ ok: true, view: await reviewView(userId, new Date(), 30) }, { headers: { "Cache-Control": "no-store" } });
+  return Response.json({ ok: true, view: await reviewView(userId, clock(), 30) }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -30,7 +31,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 async function save(userId: string, form: FormData) {
-  const now = new Date();
+  const now = clock();
   const settings = await learnerSettings(userId);
   // A review returns at commit; its flush to disk runs while the next cards are read.
   const outcome = await applyReviewAction(userId, form, now, { settings, syncLater: true });

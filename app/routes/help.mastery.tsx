@@ -6,7 +6,7 @@ import progressStyles from "~/styles/progress.css?url";
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: progressStyles }];
 
 export const meta: MetaFunction = () =>
-  pageTitle("How is mastery computed?", "Expected recall, the five mastery levels, the forecast and the statistics, in plain words.");
+  pageTitle("How is mastery computed?", "Coverage and memory, the five mastery levels, the forecast and the statistics, in plain words.");
 
 export default function HelpMastery() {
   return (
@@ -22,12 +22,22 @@ export default function HelpMastery() {
         by FSRS, the scheduler behind your daily review. Items removed from the course no longer count.
       </p>
 
-      <h2>Expected recall</h2>
+      <h2>Two numbers: what you have seen, and how well you remember it</h2>
       <p>
-        For every item you have seen, FSRS estimates the chance that you would recall it right now. It is high just after a review and drops slowly
-        over the following days; the better you know an item (its <em>stability</em>), the slower it drops. The expected recall of a topic is the
-        average of these chances over <em>all</em> its items, where an item you have never seen counts as zero. So a topic where you know half of the
-        items perfectly has an expected recall of 50%.
+        <strong>Coverage</strong> is how much of a topic you have met: &ldquo;seen 12 of 40&rdquo; means you have reviewed 12 of its 40 items at
+        least once (a flashcard in the review, a question in the quiz, an exercise).
+      </p>
+      <p>
+        <strong>Memory</strong> is how well you remember what you have seen: for every item you have seen, FSRS estimates the chance that you would
+        recall it right now. It is high just after a review and drops slowly over the following days; the better you know an item (its{" "}
+        <em>stability</em>), the slower it drops. &ldquo;Recall of what you have seen 95%&rdquo; is the average of these chances over the items you
+        have seen, and only those: an item you have not met yet does not lower it.
+      </p>
+      <p>
+        The <strong>overall</strong> figure on your progress page is the two multiplied: the share of items seen times the recall of those items. It
+        is the average chance over <em>all</em> the topic&rsquo;s items, with an unseen item counting as zero. Right after your first reviews of a
+        40-item topic, with 20 items seen and all remembered, coverage is 50%, memory 100% and the overall figure 50%: you have not forgotten
+        anything, you have only met half of it.
       </p>
 
       <h2>The five levels</h2>
@@ -37,11 +47,11 @@ export default function HelpMastery() {
         <dt>Learning</dt>
         <dd>You have seen something: reviewed an item, finished the lesson quiz or passed an exercise.</dd>
         <dt>Familiar</dt>
-        <dd>You have seen at least half of the items and the expected recall is at least 60%.</dd>
+        <dd>You have seen at least half of the items and you remember what you have seen at 60% or more.</dd>
         <dt>Proficient</dt>
         <dd>
-          You have seen every item, the expected recall is at least 80%, your latest lesson-quiz score is at least 80% (for lessons with a quiz) and
-          you have passed every exercise at least once.
+          You have seen every item, you remember them at 80% or more, your latest lesson-quiz score is at least 80% (for lessons with a quiz) and you
+          have passed every exercise at least once.
         </dd>
         <dt>Mastered</dt>
         <dd>
@@ -50,21 +60,24 @@ export default function HelpMastery() {
         </dd>
       </dl>
       <p>
-        Because expected recall fades, a topic can move <em>down</em> a level when you stop reviewing, and back up after a few reviews. Your progress
-        page lists what is still missing for the next level.
+        Because memory fades, a topic can move <em>down</em> a level when you stop reviewing, and back up after a few reviews. Your progress page
+        lists what is still missing for the next level, each time as something you can do today (learn new flashcards in the review, take the quiz,
+        answer the reviews due today) or, when nothing of the topic is due today, the day its next review comes. Memory rises only by answering
+        reviews when they come due; reviewing early adds little.
       </p>
 
       <h2>The forecast</h2>
       <p>
-        The forecast asks: what if you did no review at all from now on? It follows each item's forgetting curve to give the expected recall in 7 days
-        and in 30 days, and the date on which it would fall below 80%, looking up to a year ahead.
+        The forecast asks: what if you did no review at all from now on? It follows the forgetting curve of each item you have seen to give your
+        recall of them in 7 days and in 30 days, and the date on which it would fall below 80%, looking up to a year ahead.
       </p>
 
       <h2>Concepts and items at risk</h2>
       <p>
-        Items carry concept tags (such as <em>softmax</em> or <em>causal mask</em>). The expected recall of a concept is the same average over the
-        items with that tag, so the weakest concept of a topic is the idea you are most likely to have forgotten. Items at risk are the items you have
-        seen with the lowest chance of recall right now.
+        Items carry concept tags (such as <em>softmax</em> or <em>causal mask</em>). The recall of a concept is the same average over the items with
+        that tag that you have seen, so the weakest concept of a topic is the idea you are most likely to have forgotten. Items at risk are the items
+        you have seen whose chance of recall is below your desired retention (set in your account, 90% unless you change it) now, or will be within
+        the next 3 days without a review; the lowest come first. An item you have just answered is not at risk.
       </p>
 
       <h2>Statistics</h2>

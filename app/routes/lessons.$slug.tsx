@@ -5,6 +5,7 @@ import { getOptionalUser } from "~/auth/session.server";
 import { recordLessonVisit } from "~/lessons/visits.server";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
+import { clock } from "~/utils/clock.server";
 import { LessonBody } from "~/components/lesson-body";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
@@ -14,7 +15,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const topic = getTopic(params.slug ?? "");
   if (!topic) notFound(`There is no lesson called "${params.slug}".`);
   const user = await getOptionalUser(request);
-  if (user) await recordLessonVisit(user.id, topic.slug);
+  if (user) await recordLessonVisit(user.id, topic.slug, clock());
   const page = renderTopic(topic);
   const topics = getCourse().course.topics;
   const index = topics.indexOf(topic);
@@ -72,8 +73,9 @@ export default function Lesson() {
             <h2 id="lesson-end-title">Check what you learned</h2>
             <div className="cta-row">
               {data.counts.questions > 0 ? (
-                <Link className="button" to={`/lessons/${data.slug}/quiz`}>
-                  Take the quiz ({data.counts.questions} questions)
+                // Anonymous: sign up first (not log in: most visitors here are new), then straight back to the quiz.
+                <Link className="button" to={data.signedIn ? `/lessons/${data.slug}/quiz` : `/signup?${new URLSearchParams({ redirectTo: `/lessons/${data.slug}/quiz` })}`}>
+                  {data.signedIn ? `Take the quiz (${data.counts.questions} questions)` : `Sign up to take the quiz (${data.counts.questions} questions)`}
                 </Link>
               ) : null}
               {data.counts.exercises > 0 ? (

@@ -10,7 +10,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation } 
 import { useEffect } from "react";
 import { z } from "zod";
 import { formNumber } from "~/utils/fields";
-import { requireUser } from "~/auth/session.server";
+import { getOptionalUser, requireUser } from "~/auth/session.server";
 import { getTopic, renderInline } from "~/content/course.server";
 import { activeAttempt, answerQuestion, getAttempt, startAttempt } from "~/quiz/lesson-quiz.server";
 import { OVERRULE_WINDOW_MS, overruleLessonAnswer } from "~/review/overrule.server";
@@ -18,13 +18,20 @@ import { feedbackFor, publicQuestion, rawAnswerFromForm, storedAnswer } from "~/
 import { quizScoresByTopic } from "~/quiz/quiz.server";
 import { notFound, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
+import { clock } from "~/utils/clock.server";
 import { QuestionFields } from "~/components/question-fields";
 import { QuizFeedback } from "~/components/quiz-feedback";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data ? `Quiz: ${data.title}` : "Quiz");
 
+function signUpFirst(request: Request): never {
+  const url = new URL(request.url);
+  throw redirect(`/signup?${new URLSearchParams({ redirectTo: url.pathname + url.search })}`);
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireUser(request);
+  // A visitor without an account is sent to sign up (with a link to log in there), and back here after.
+  const user = (await getOptionalUser(request)) ?? signUpFirst(request);
   const topic = getTopic(params.slug ?? "");
   if (!topic) notFound(`There is no lesson called "${params.slug}".`);
   const url = new URL(request.url);
@@ -80,7 +87,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     attemptId: attempt.id,
     position: attempt.answers.length + 1,
     question: publicQuestion(next, attempt.id),
-    shownAt: Date.now(),
+    shownAt: clock().getTime(),
   };
 }
 
@@ -106,7 +113,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
   if (StartSchema.safeParse(fields).success) {
     if (topic.questions.length === 0) return data({ error: "This lesson has no quiz yet." }, { status: 400 });
-    await startAttempt(user.id, topic);
+    await startAttempt(user.id, topic, clock());
     return redirect(`/lessons/${topic.slug}/quiz`, 303);
   }
   if (fields.intent === "overrule") {
@@ -119,14 +126,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const parsed = AnswerSchema.safeParse(fields);
   if (!parsed.success) return data({ error: "That answer could not be read. Please answer again." }, { status: 400 });
-  const now = Date.now();
+  const now = clock().getTime();
   const timeMs = parsed.data.shownAt && parsed.data.shownAt <= now ? now - parsed.data.shownAt : 0;
   const result = await answerQuestion(user.id, topic, {
     attemptId: parsed.data.attemptId,
     questionId: parsed.data.questionId,
     raw: rawAnswerFromForm(form),
     timeMs,
-  });
+  }, new Date(now));
   if (!result.ok) return data({ error: result.error }, { status: result.status });
   const q = new URLSearchParams({ attempt: parsed.data.attemptId, feedback: parsed.data.questionId });
   return redirect(`/lessons/${topic.slug}/quiz?${q}`, 303);

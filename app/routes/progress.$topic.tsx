@@ -33,7 +33,7 @@ export default function TopicProgress() {
         <Link to="/progress">Progress</Link> / Lesson {t.position}
       </p>
       <h1>{t.title}</h1>
-      <MasteryBar level={t.level} levelIndex={t.levelIndex} expectedRecall={t.expectedRecall} />
+      <MasteryBar level={t.level} levelIndex={t.levelIndex} seen={t.seen} items={t.items} memory={t.memory} />
       <MissingList levelIndex={t.levelIndex} missing={t.missing} />
       <p className="cta-row">
         <Link className="button secondary" to={`/lessons/${t.slug}`}>
@@ -82,7 +82,7 @@ export default function TopicProgress() {
       <h2 id="forecast-title">Forecast if you stop reviewing</h2>
       <div className="table-scroll" role="region" aria-labelledby="forecast-title" tabIndex={0}>
         <table className="data-table">
-          <caption className="visually-hidden">Expected recall of {t.title} now, in 7 days and in 30 days without reviews</caption>
+          <caption className="visually-hidden">Recall of what you have seen of {t.title}, now, in 7 days and in 30 days without reviews</caption>
           <thead>
             <tr>
               <th scope="col">Now</th>
@@ -92,9 +92,9 @@ export default function TopicProgress() {
           </thead>
           <tbody>
             <tr>
-              <td>{percent(t.expectedRecall)}</td>
-              <td>{percent(t.forecast.in7Days)}</td>
-              <td>{percent(t.forecast.in30Days)}</td>
+              <td>{t.memory === null ? "–" : percent(t.memory)}</td>
+              <td>{t.memory === null ? "–" : percent(t.forecast.in7Days)}</td>
+              <td>{t.memory === null ? "–" : percent(t.forecast.in30Days)}</td>
             </tr>
           </tbody>
         </table>
@@ -102,7 +102,8 @@ export default function TopicProgress() {
       <p>
         {t.seen > 0 ? (
           <>
-            Expected recall <BelowText forecast={t.forecast} />.
+            Recall of what you have seen <BelowText forecast={t.forecast} />. Overall {percent(t.expectedRecall)}: {t.seen} of {t.items} seen, times that
+            recall (<Link to="/help/mastery">what this means</Link>).
           </>
         ) : (
           "Nothing seen yet."
@@ -115,12 +116,12 @@ export default function TopicProgress() {
       ) : (
         <div className="table-scroll" role="region" aria-labelledby="tags-title" tabIndex={0}>
           <table className="data-table tags-table">
-            <caption className="visually-hidden">Expected recall and items seen per concept tag</caption>
+            <caption className="visually-hidden">Items seen and recall of what you have seen, per concept tag</caption>
             <thead>
               <tr>
                 <th scope="col">Concept</th>
                 <th scope="col">Seen</th>
-                <th scope="col">Expected recall</th>
+                <th scope="col">Recall of what you have seen</th>
               </tr>
             </thead>
             <tbody>
@@ -131,7 +132,13 @@ export default function TopicProgress() {
                     {g.seen} of {g.items}
                   </td>
                   <td>
-                    <ShareBar value={g.expectedRecall} /> {percent(g.expectedRecall)}
+                    {g.memory === null ? (
+                      "–"
+                    ) : (
+                      <>
+                        <ShareBar value={g.memory} /> {percent(g.memory)}
+                      </>
+                    )}
                   </td>
                 </tr>
               ))}

@@ -38,9 +38,10 @@ export default function Progress() {
             <h3>
               <Link to={`/progress/${t.slug}`}>{t.title}</Link>
             </h3>
-            <MasteryBar level={t.level} levelIndex={t.levelIndex} expectedRecall={t.expectedRecall} />
+            <MasteryBar level={t.level} levelIndex={t.levelIndex} seen={t.seen} items={t.items} memory={t.memory} />
             <p className="small">
-              {t.seen} of {plural(t.items, "item")} seen.
+              Overall {percent(t.expectedRecall)}: {t.seen} of {plural(t.items, "item")} seen ({percent(t.items ? t.seen / t.items : 0)})
+              {t.memory === null ? "" : `, remembered at ${percent(t.memory)}`}. <Link to="/help/mastery">What this means</Link>.
               {t.seen > 0 ? (
                 <>
                   {" "}
@@ -50,7 +51,7 @@ export default function Progress() {
             </p>
             {t.weakest ? (
               <p className="small">
-                Weakest concept: <strong>{tagLabel(t.weakest.tag)}</strong>, {percent(t.weakest.expectedRecall)} expected recall ({t.weakest.seen} of{" "}
+                Weakest concept: <strong>{tagLabel(t.weakest.tag)}</strong>, recall of what you have seen {percent(t.weakest.memory)} ({t.weakest.seen} of{" "}
                 {plural(t.weakest.items, "item")} seen).
               </p>
             ) : null}
@@ -62,11 +63,12 @@ export default function Progress() {
       <h2 id="forecast-title">Forecast if you stop reviewing</h2>
       <div className="table-scroll" role="region" aria-labelledby="forecast-title" tabIndex={0}>
         <table className="data-table">
-          <caption className="visually-hidden">Expected recall per topic now, in 7 days and in 30 days without reviews</caption>
+          <caption className="visually-hidden">Recall of what you have seen, per topic, now, in 7 days and in 30 days without reviews</caption>
           <thead>
             <tr>
               <th scope="col">Topic</th>
-              <th scope="col">Now</th>
+              <th scope="col">Seen</th>
+              <th scope="col">Recall now</th>
               <th scope="col">7 days</th>
               <th scope="col">30 days</th>
               <th scope="col">Below 80%</th>
@@ -76,9 +78,12 @@ export default function Progress() {
             {data.topics.map((t) => (
               <tr key={t.slug}>
                 <th scope="row">{t.title}</th>
-                <td>{percent(t.expectedRecall)}</td>
-                <td>{percent(t.forecast.in7Days)}</td>
-                <td>{percent(t.forecast.in30Days)}</td>
+                <td>
+                  {t.seen} of {t.items}
+                </td>
+                <td>{t.memory === null ? "–" : percent(t.memory)}</td>
+                <td>{t.memory === null ? "–" : percent(t.forecast.in7Days)}</td>
+                <td>{t.memory === null ? "–" : percent(t.forecast.in30Days)}</td>
                 <td>{t.seen > 0 ? <BelowText forecast={t.forecast} /> : "not started"}</td>
               </tr>
             ))}
@@ -87,7 +92,10 @@ export default function Progress() {
       </div>
 
       <h2>Items most at risk</h2>
-      <p className="muted small">The items you have seen with the lowest chance of recall right now. Your daily review brings them back first.</p>
+      <p className="muted small">
+        The items you have seen whose chance of recall is below your desired retention ({percent(data.desiredRetention)}) now or will be within 3 days, lowest
+        first. Your daily review brings them back first.
+      </p>
       <RiskyList items={data.atRisk} showTopic />
     </div>
   );

@@ -65,7 +65,8 @@ export default function Stats() {
           description={`${formatMinutes(time30)} of reviewing over the last 30 days, one bar per day.`}
           columnLabel="Time"
           className="chart-time"
-          bars={s.perDay.map((d) => ({ key: d.key, value: d.timeMs, text: formatMinutes(d.timeMs) }))}
+          bars={s.perDay.map((d) => ({ key: d.key, value: d.timeMs / 60_000, text: formatMinutes(d.timeMs) }))}
+          tickText={(minutes) => `${minutes.toLocaleString("en-US")} min`}
         />
       </section>
 

@@ -14,6 +14,7 @@ import { sessionSummary } from "~/review/review.server";
 import { latestReviewFeedback } from "~/quiz/feedback.server";
 import { pageTitle } from "~/utils/meta";
 import { readForm } from "~/utils/http.server";
+import { clock } from "~/utils/clock.server";
 import { ReviewSession } from "~/components/review-session";
 
 export const meta: MetaFunction = () => pageTitle("Review");
@@ -21,7 +22,7 @@ export const meta: MetaFunction = () => pageTitle("Review");
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
   const url = new URL(request.url);
-  const now = new Date();
+  const now = clock();
   const [view, summary] = await Promise.all([reviewView(user.id, now, 30), sessionSummary(user.id, now)]);
   const feedbackFor = url.searchParams.get("feedback");
   const feedback = feedbackFor ? await latestReviewFeedback(user.id, feedbackFor, now) : null;

@@ -7,20 +7,37 @@ const steps = z
   .regex(/^(\d+[mhd])(\s+\d+[mhd])*$/, 'Write steps like "1m 10m" (m minutes, h hours, d days)')
   .refine((s) => s.split(/\s+/).length <= 8, "At most 8 steps");
 
+/** The bounds of each numeric setting: the schema below and the form's min, max and step both read these. */
+export const NUMERIC_SETTINGS = {
+  desiredRetention: { min: 0.7, max: 0.99, step: 0.01 },
+  newPerDay: { min: 0, max: 500, step: 1 },
+  reviewCap: { min: 1, max: 5000, step: 1 },
+  dayStartHour: { min: 0, max: 23, step: 1 },
+  maximumInterval: { min: 1, max: 36500, step: 1 },
+  dailyGoal: { min: 1, max: 1000, step: 1 },
+} as const;
+const N = NUMERIC_SETTINGS;
+
+/** True when `x` is a whole number of `step`s (0.85 is, 0.855 is not), despite binary fractions. */
+const onStep = (step: number) => (x: number) => Math.abs(x / step - Math.round(x / step)) < 1e-9;
+
 export const SettingsSchema = z.object({
   intent: z.literal("settings"),
   desiredRetention: formNumber(
     z
       .number({ required_error: "Enter the desired retention", invalid_type_error: "Desired retention must be a number" })
-      .min(0.7, "Desired retention is at least 0.70")
-      .max(0.99, "Desired retention is at most 0.99"),
+      .min(N.desiredRetention.min, "Desired retention is at least 0.70")
+      .max(N.desiredRetention.max, "Desired retention is at most 0.99")
+      .refine(onStep(N.desiredRetention.step), "Desired retention goes in steps of 0.01, like 0.85"),
   ),
-  newPerDay: formNumber(z.number({ required_error: "Enter a whole number", invalid_type_error: "Enter a whole number" }).int("Enter a whole number").min(0, "At least 0").max(500, "At most 500")),
-  reviewCap: formNumber(z.number({ required_error: "Enter a whole number", invalid_type_error: "Enter a whole number" }).int("Enter a whole number").min(1, "At least 1").max(5000, "At most 5000")),
-  dayStartHour: formNumber(z.number({ required_error: "Enter an hour", invalid_type_error: "Enter an hour" }).int("Enter a whole hour").min(0, "Between 0 and 23").max(23, "Between 0 and 23")),
+  newPerDay: formNumber(z.number({ required_error: "Enter a whole number", invalid_type_error: "Enter a whole number" }).int("Enter a whole number").min(N.newPerDay.min, "At least 0").max(N.newPerDay.max, "At most 500")),
+  reviewCap: formNumber(z.number({ required_error: "Enter a whole number", invalid_type_error: "Enter a whole number" }).int("Enter a whole number").min(N.reviewCap.min, "At least 1").max(N.reviewCap.max, "At most 5000")),
+  dayStartHour: formNumber(z.number({ required_error: "Enter an hour", invalid_type_error: "Enter an hour" }).int("Enter a whole hour").min(N.dayStartHour.min, "Between 0 and 23").max(N.dayStartHour.max, "Between 0 and 23")),
   timeZone: z.string().trim().min(1, "Choose a time zone").max(64),
-  maximumInterval: formNumber(z.number({ required_error: "Enter a number of days", invalid_type_error: "Enter a whole number of days" }).int("Enter a whole number of days").min(1, "At least 1 day").max(36500, "At most 36500 days")),
+  maximumInterval: formNumber(z.number({ required_error: "Enter a number of days", invalid_type_error: "Enter a whole number of days" }).int("Enter a whole number of days").min(N.maximumInterval.min, "At least 1 day").max(N.maximumInterval.max, "At most 36500 days")),
   learningSteps: steps,
   relearningSteps: steps,
+  // Optional: older clients and scripts that do not send it keep the saved goal.
+  dailyGoal: formNumber(z.number({ invalid_type_error: "Enter a whole number" }).int("Enter a whole number").min(N.dailyGoal.min, "At least 1").max(N.dailyGoal.max, "At most 1000").optional()),
 });
 export type SettingsInput = z.infer<typeof SettingsSchema>;

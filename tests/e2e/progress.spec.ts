@@ -33,7 +33,9 @@ test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows
   for (const slug of TOPICS) await expect(level(page, slug)).toHaveText("Not started");
   await expect(page.getByTestId("due-count")).toHaveText("Nothing is due right now.");
   await expect(page.getByTestId("streak")).toHaveText("0 days in a row");
-  await expect(page.getByRole("link", { name: "Start the review" })).toBeVisible();
+  // No button to an empty review: the way on is the first lesson (issue 14).
+  await expect(page.getByRole("link", { name: "Start the review" })).toHaveCount(0);
+  await expect(page.getByRole("heading", { name: "Start here" })).toBeVisible();
   await expectAccessible(page);
   await page.goto("/progress");
   for (const slug of TOPICS) await expect(level(page, slug)).toHaveText("Not started");
@@ -71,7 +73,7 @@ test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows
   await expect(page.getByRole("button", { name: /Show answer/ })).toHaveCount(0);
   await expect(page.getByText("unsaved")).toHaveCount(0);
 
-  // Every quiz question + 8 cards seen, all just reviewed: more than half of the lesson's items seen -> Familiar.
+  // Every quiz question + 8 cards seen, all just reviewed: more than half of the lesson's items seen, remembered at 100% -> Familiar.
   const books = course.topics.find((t) => t.slug === "books")!;
   const seen = books.questions.length + 8;
   const due = await toGoOnReviewPage(page);
@@ -86,7 +88,16 @@ test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows
   await expect(level(page, "books")).toHaveText("Familiar");
   await expect(page.locator('[data-topic="books"]')).toContainText(`${seen} of ${books.questions.length + books.cards.length} items seen`);
   await expect(page.locator('[data-topic="books"]')).toContainText("Weakest concept:");
-  await expect(page.locator(".risky-list > li")).toHaveCount(10);
+  await expect(page.locator('[data-topic="books"] .mastery-text')).toContainText(`seen ${seen} of ${books.questions.length + books.cards.length} · recall of what you have seen 100%`);
+  // At risk: only items below the desired retention (90%) now or within 3 days (issue 14), here the quiz
+  // questions answered right (a first stability of about 2 days), not the flashcards rated Easy (8 days).
+  const risky = await page.locator(".risky-list > li").allInnerTexts();
+  expect(risky.length).toBeGreaterThan(0);
+  expect(risky.length).toBeLessThanOrEqual(8);
+  for (const text of risky) {
+    expect(text).toContain("Quiz question");
+    expect(Number(/in 3 days (\d+)%/.exec(text)?.[1])).toBeLessThan(90);
+  }
 
   await page.goto("/progress/books");
   await expect(page.getByRole("heading", { level: 1, name: "Books" })).toBeVisible();

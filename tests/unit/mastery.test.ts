@@ -88,19 +88,31 @@ describe("levels", () => {
     expect(topicMastery(topic([ex], { passedExercises: new Set([ex.id]) }), NOW, linear).level).toBe("Learning");
   });
 
-  it("Familiar from expected recall 60% with at least half the items seen (unseen items count 0)", () => {
-    // 3 of 4 seen at 0.8 each: (0.8 * 3) / 4 = 0.6 exactly.
+  it("Familiar from memory (recall of what was seen) 60% with at least half the items seen", () => {
+    // 3 of 4 seen at 0.8 each: memory 0.8, coverage 3/4, overall (coverage x memory) 0.6.
     const at = (elapsed: number) =>
       topicMastery(topic([item(reviewed(elapsed)), item(reviewed(elapsed)), item(reviewed(elapsed)), item(null)]), NOW, linear);
+    expect(at(20).memory).toBeCloseTo(0.8, 10);
     expect(at(20).expectedRecall).toBeCloseTo(0.6, 10);
     expect(at(20).level).toBe("Familiar");
-    expect(at(21).expectedRecall).toBeCloseTo(0.5925, 10);
-    expect(at(21).level).toBe("Learning");
-    // Half seen is not enough on its own: with unseen items at 0, 60% recall needs 60% seen.
+    expect(at(40).memory).toBeCloseTo(0.6, 10);
+    expect(at(40).level).toBe("Familiar");
+    expect(at(41).level).toBe("Learning");
+    // Half seen is enough when what was seen is remembered: unseen items lower coverage, not memory.
     const half = topic([...Array.from({ length: 5 }, () => item(reviewed(0))), ...Array.from({ length: 5 }, () => item(null))]);
-    expect(topicMastery(half, NOW, linear).level).toBe("Learning");
-    const sixty = topic([...Array.from({ length: 6 }, () => item(reviewed(0))), ...Array.from({ length: 4 }, () => item(null))]);
-    expect(topicMastery(sixty, NOW, linear).level).toBe("Familiar");
+    expect(topicMastery(half, NOW, linear)).toMatchObject({ level: "Familiar", seen: 5, items: 10, memory: 1 });
+    const fewer = topic([...Array.from({ length: 4 }, () => item(reviewed(0))), ...Array.from({ length: 6 }, () => item(null))]);
+    expect(topicMastery(fewer, NOW, linear).level).toBe("Learning");
+  });
+
+  it("keeps coverage and memory apart (issue 14: 'expected recall 51 %' right after the reviews)", () => {
+    // Just reviewed: all that was seen is remembered, though most of the topic is unseen.
+    const m = topicMastery(topic([...Array.from({ length: 10 }, () => item(reviewed(0))), ...Array.from({ length: 10 }, () => item(null))]), NOW, linear);
+    expect(m.memory).toBe(1);
+    expect(m.seen / m.items).toBe(0.5);
+    expect(m.expectedRecall).toBeCloseTo(0.5, 10);
+    expect(m.forecast!.below.status).not.toBe("below"); // what was seen is not "already below 80%"
+    expect(topicMastery(topic([item(null)]), NOW, linear).memory).toBeNull();
   });
 
   it("Proficient needs every item seen, recall 80%, the latest quiz at 80% and every exercise passed", () => {
@@ -243,8 +255,55 @@ describe("concept tags and items at risk", () => {
     const a = item(reviewed(30));
     const b = item(reviewed(5));
     const c = item(reviewed(60));
-    const risky = itemsAtRisk([a, b, item(null), c, { ...item(reviewed(90)), retired: true }], NOW, linear, 2);
+    const risky = itemsAtRisk([a, b, item(null), c, { ...item(reviewed(90)), retired: true }], NOW, linear, 2, { threshold: 0.9 });
     expect(risky.map((r) => r.id)).toEqual([c.id, a.id]);
     expect(risky[0]!.recall).toBeCloseTo(0.4, 10);
+  });
+
+  it("lists only items below the desired retention now or within three days (issue 14: ten items 'at recall now 100 %')", () => {
+    const fresh = Array.from({ length: 10 }, () => item(reviewed(0)));
+    expect(itemsAtRisk(fresh, NOW, linear, 10, { threshold: 0.9 })).toEqual([]);
+    const soon = item(reviewed(8)); // 0.92 now, 0.89 in three days
+    const later = item(reviewed(6)); // 0.94 now, 0.91 in three days
+    const risky = itemsAtRisk([...fresh, soon, later], NOW, linear, 10, { threshold: 0.9 });
+    expect(risky.map((r) => r.id)).toEqual([soon.id]);
+    expect(risky[0]!.recallSoon).toBeCloseTo(0.89, 10);
+    // A learner aiming at 0.95 sees more at risk.
+    expect(itemsAtRisk([...fresh, soon, later], NOW, linear, 10, { threshold: 0.95 }).map((r) => r.id)).toEqual([soon.id, later.id]);
+  });
+});
+
+describe("what is missing for the next level names something to do today, or when", () => {
+  const dayEnd = new Date(NOW.getTime() + 6 * 60 * 60 * 1000);
+  const dueAt = (st: RecallState, due: Date): RecallState => ({ ...st, due });
+  const formatDay = (d: Date) => d.toISOString().slice(0, 10);
+
+  it("memory too low with reviews due today: answer them today", () => {
+    const items = [item(dueAt(reviewed(50), daysAgo(1))), item(dueAt(reviewed(50), NOW)), item(null)];
+    const m = topicMastery(topic(items), NOW, linear, { dayEnd, formatDay });
+    expect(m.level).toBe("Learning");
+    expect(m.dueToday).toBe(2);
+    expect(m.missing).toContain("Recall of what you have seen is 50%; the next level needs 60%. Answer the 2 items of this lesson due today.");
+  });
+
+  it("memory too low with nothing due today: says the day of the next review", () => {
+    const next = new Date("2026-03-14T09:00:00Z");
+    const m = topicMastery(topic([item(dueAt(reviewed(50), next)), item(dueAt(reviewed(50), next))]), NOW, linear, { dayEnd, formatDay });
+    expect(m.missing.join(" ")).toContain("Nothing of this lesson is due today: its next review comes on 2026-03-14.");
+  });
+
+  it("too little seen: says how to see more, by kind", () => {
+    const m = topicMastery(topic([item(reviewed(0)), item(null), item(null), item(null, "quiz"), item(null, "exercise")]), NOW, linear, { dayEnd });
+    expect(m.missing[0]).toBe(
+      "See 2 more items (half of 5): learn 2 new flashcards in the review (new ones join it each day, up to your daily limit); or answer 1 question in the lesson quiz; or do 1 exercise.",
+    );
+  });
+
+  it("Proficient to Mastered: says when the next review comes", () => {
+    const next = new Date("2026-03-20T09:00:00Z");
+    const t = fullTopic({ stability: 10 });
+    const m = topicMastery({ ...t, items: t.items.map((i) => ({ ...i, state: dueAt(i.state!, next) })) }, NOW, linear, { dayEnd, formatDay });
+    expect(m.level).toBe("Proficient");
+    expect(m.missing[0]).toContain("the next one comes on 2026-03-20");
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { niceScale } from "~/domain/chart-scale";
 import {
   dayIndexOf,
   dueForecast,
@@ -174,5 +175,61 @@ describe("stored timestamps", () => {
     for (const iso of ["2026-11-28T10:58:28.136+00:00", "1999-12-31T23:59:59.999+00:00", "2026-03-08T07:00:00.000+00:00"])
       expect(isoMs(iso)).toBe(Date.parse(iso));
     expect(isoMs("2026-11-28T10:58:28Z")).toBe(Date.parse("2026-11-28T10:58:28Z"));
+  });
+});
+
+describe("heatmap legend (issue 14: '1–92 reviews · 93–92 reviews')", () => {
+  const legendOf = (counts: number[]) =>
+    heatmap(counts.map((reviews, i) => ({ key: `2026-06-${String(1 + i).padStart(2, "0")}`, reviews }))).legend;
+
+  it("one day of data: one shade for that day, no empty ranges", () => {
+    expect(legendOf([0, 0, 92])).toEqual([
+      { level: 0, from: 0, to: 0 },
+      { level: 1, from: 1, to: 92 },
+    ]);
+  });
+
+  it("one review in all: one shade, '1 review'", () => {
+    expect(legendOf([1])).toEqual([
+      { level: 0, from: 0, to: 0 },
+      { level: 1, from: 1, to: 1 },
+    ]);
+  });
+
+  it("no reviews at all: only 'no reviews'", () => {
+    expect(legendOf([0, 0])).toEqual([{ level: 0, from: 0, to: 0 }]);
+  });
+
+  it("many days: four disjoint ranges covering 1 to the busiest day, and every cell's level is in the legend", () => {
+    const counts = Array.from({ length: 28 }, (_, i) => (i * 137) % 3001);
+    const h = heatmap(counts.map((reviews, i) => ({ key: `2026-02-${String(1 + i).padStart(2, "0")}`, reviews })));
+    expect(h.legend.map((l) => l.level)).toEqual([0, 1, 2, 3, 4]);
+    for (let i = 2; i < h.legend.length; i++) expect(h.legend[i]!.from).toBe(h.legend[i - 1]!.to + 1);
+    expect(h.legend.at(-1)!.to).toBe(h.max);
+    for (const c of h.cells) {
+      const band = h.legend.find((l) => l.level === c.level)!;
+      expect(c.reviews).toBeGreaterThanOrEqual(band.from);
+      expect(c.reviews).toBeLessThanOrEqual(band.to);
+    }
+  });
+
+  it("two values only: two shades", () => {
+    expect(legendOf([5, 5, 5, 9]).map((l) => [l.from, l.to])).toEqual([
+      [0, 0],
+      [1, 5],
+      [6, 9],
+    ]);
+  });
+});
+
+describe("bar chart scale", () => {
+  it("rounds the top up to a nice value with round ticks", () => {
+    expect(niceScale(92)).toEqual({ top: 100, ticks: [0, 50, 100] });
+    expect(niceScale(12)).toEqual({ top: 15, ticks: [0, 5, 10, 15] });
+    expect(niceScale(1)).toEqual({ top: 1, ticks: [0, 1] });
+    expect(niceScale(3)).toEqual({ top: 3, ticks: [0, 1, 2, 3] });
+    expect(niceScale(4000)).toEqual({ top: 4000, ticks: [0, 1000, 2000, 3000, 4000] });
+    expect(niceScale(0)).toEqual({ top: 1, ticks: [0, 1] });
+    expect(niceScale(0.4)).toEqual({ top: 0.4, ticks: [0, 0.1, 0.2, 0.3, 0.4] });
   });
 });

@@ -4,6 +4,7 @@
  * as a <table> in a <details> below it.
  */
 import { useId } from "react";
+import { niceScale } from "~/domain/chart-scale";
 import type { Heatmap as HeatmapData } from "~/domain/stats";
 import { formatDay, formatMonth, plural } from "./format";
 
@@ -15,7 +16,8 @@ export function HeatmapChart({ data, caption }: { data: HeatmapData; caption: st
   const gap = 2;
   const left = 30;
   const top = 16;
-  const width = left + data.weeks * (cell + gap);
+  const right = 24; // room for a month label that starts in the last column ("Dec", not "De")
+  const width = left + data.weeks * (cell + gap) + right;
   const height = top + 7 * (cell + gap);
   const months = new Map<string, { reviews: number; active: number }>();
   for (const c of data.cells) {
@@ -25,8 +27,10 @@ export function HeatmapChart({ data, caption }: { data: HeatmapData; caption: st
     if (c.reviews > 0) acc.active++;
     months.set(m, acc);
   }
-  const [t1, t2, t3] = data.thresholds;
-  const legend = ["no reviews", `1–${t1} reviews`, `${t1 + 1}–${t2} reviews`, `${t2 + 1}–${t3} reviews`, `more than ${t3} reviews`];
+  const legend = data.legend.map((l) => ({
+    level: l.level,
+    text: l.level === 0 ? "no reviews" : l.from === l.to ? plural(l.from, "review") : `${l.from}–${l.to} reviews`,
+  }));
   return (
     <figure className="chart">
       {/* On a narrow screen the year scrolls sideways inside its own box, starting at today (right). */}
@@ -75,12 +79,12 @@ export function HeatmapChart({ data, caption }: { data: HeatmapData; caption: st
       <figcaption>
         {caption}.{" "}
         <span className="heat-legend">
-          {legend.map((l, i) => (
-            <span key={l} className="heat-legend-item">
+          {legend.map((l) => (
+            <span key={l.level} className="heat-legend-item" data-level={l.level}>
               <svg viewBox="0 0 10 10" width="10" height="10" aria-hidden="true" focusable="false">
-                <rect width="10" height="10" rx="2" className={`heat heat-${i}`} />
+                <rect width="10" height="10" rx="2" className={`heat heat-${l.level}`} />
               </svg>{" "}
-              {l}
+              {l.text}
             </span>
           ))}
         </span>
@@ -118,36 +122,51 @@ export interface Bar {
   text: string;
 }
 
-/** Vertical bars, one per day, with the day labels every few bars and the maximum on the axis. */
+/** Vertical bars, one per day, on a value scale with round ticks, day labels every few bars and the maximum named. */
 export function BarChart({
   bars,
   caption,
   description,
   columnLabel,
   className = "",
+  tickText = (v) => v.toLocaleString("en-US"),
 }: {
   bars: Bar[];
   caption: string;
   description: string;
   columnLabel: string;
   className?: string;
+  /** A tick value as text on the value axis ("20", "10 min"). */
+  tickText?: (value: number) => string;
 }) {
   const id = useId();
   const width = 600;
   const height = 180;
-  const left = 8;
+  const left = 46; // the value axis and its labels
   const bottom = 22;
   const top = 18;
-  const max = Math.max(1, ...bars.map((b) => b.value));
+  const { top: axisTop, ticks } = niceScale(Math.max(0, ...bars.map((b) => b.value)));
   const slot = (width - left) / Math.max(1, bars.length);
   const barWidth = Math.max(2, slot * 0.7);
-  const scale = (height - bottom - top) / max;
+  const scale = (height - bottom - top) / axisTop;
   const maxBar = bars.reduce<Bar | null>((best, b) => (!best || b.value > best.value ? b : best), null);
   return (
     <figure className={`chart ${className}`}>
       <svg className="chart-svg" viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
         <title id={`${id}-title`}>{caption}</title>
         <desc id={`${id}-desc`}>{description}</desc>
+        {ticks.map((t) => {
+          const y = height - bottom - t * scale;
+          return (
+            <g key={t} className="chart-tick">
+              {t > 0 ? <line x1={left} x2={width} y1={y} y2={y} className="chart-grid" /> : null}
+              <text x={left - 6} y={y + 3.5} textAnchor="end" className="chart-label">
+                {tickText(t)}
+              </text>
+            </g>
+          );
+        })}
+        <line x1={left} x2={left} y1={top - 4} y2={height - bottom} className="chart-axis" />
         <line x1={left} x2={width} y1={height - bottom} y2={height - bottom} className="chart-axis" />
         {maxBar && maxBar.value > 0 ? (
           <text x={width} y={12} textAnchor="end" className="chart-label">

@@ -3,10 +3,10 @@ import { percent } from "./format";
 const LEVELS = ["Not started", "Learning", "Familiar", "Proficient", "Mastered"] as const;
 
 /**
- * The level as five steps, filled up to the learner's level, with the level
- * and the expected recall in text (the steps themselves are decoration).
+ * The level as five steps, filled up to the learner's level, with the level,
+ * coverage and memory in text, kept apart (the steps themselves are decoration).
  */
-export function MasteryBar({ level, levelIndex, expectedRecall }: { level: string; levelIndex: number; expectedRecall: number }) {
+export function MasteryBar({ level, levelIndex, seen, items, memory }: { level: string; levelIndex: number; seen: number; items: number; memory: number | null }) {
   return (
     <div className="mastery">
       <div className={`mastery-steps level-${levelIndex}`} aria-hidden="true">
@@ -16,7 +16,10 @@ export function MasteryBar({ level, levelIndex, expectedRecall }: { level: strin
       </div>
       <p className="mastery-text">
         <strong className={`level-name level-${levelIndex}`}>{level}</strong>
-        <span className="muted"> · expected recall {percent(expectedRecall)}</span>
+        <span className="muted">
+          {" "}
+          · seen {seen} of {items} · {memory === null ? "nothing seen yet" : `recall of what you have seen ${percent(memory)}`}
+        </span>
       </p>
     </div>
   );

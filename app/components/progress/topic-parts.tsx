@@ -4,7 +4,7 @@ import { formatDay, percent } from "./format";
 
 export const NEXT_LEVEL = ["Learning", "Familiar", "Proficient", "Mastered"] as const;
 
-/** When expected recall falls below 80%, as a short phrase. */
+/** When the recall of what was seen falls below 80%, as a short phrase. */
 export function BelowText({ forecast }: { forecast: ForecastView }) {
   const b = forecast.below;
   if (b.status === "below") return <>already below 80%</>;
@@ -20,7 +20,7 @@ export function BelowText({ forecast }: { forecast: ForecastView }) {
 export function ForecastText({ forecast }: { forecast: ForecastView }) {
   return (
     <>
-      Without reviews: {percent(forecast.in7Days)} in 7 days, {percent(forecast.in30Days)} in 30 days; expected recall{" "}
+      Without reviews, recall of what you have seen: {percent(forecast.in7Days)} in 7 days, {percent(forecast.in30Days)} in 30 days; it{" "}
       <BelowText forecast={forecast} />.
     </>
   );
@@ -42,9 +42,9 @@ export function MissingList({ levelIndex, missing }: { levelIndex: number; missi
 
 const KIND_LABEL: Record<string, string> = { card: "Flashcard", quiz: "Quiz question", exercise: "Exercise" };
 
-/** The items with the lowest probability of recall now. */
+/** The seen items below the learner's desired retention now or within a few days, lowest recall first. */
 export function RiskyList({ items, showTopic = false }: { items: RiskyView[]; showTopic?: boolean }) {
-  if (items.length === 0) return <p>Nothing is at risk yet: review a few items first.</p>;
+  if (items.length === 0) return <p>Nothing is at risk: everything you have seen stays above your desired retention for the next few days.</p>;
   return (
     <ol className="risky-list">
       {items.map((r) => (
@@ -59,7 +59,7 @@ export function RiskyList({ items, showTopic = false }: { items: RiskyView[]; sh
                 in <Link to={`/progress/${r.topic.slug}`}>{r.topic.title}</Link>
               </>
             ) : null}{" "}
-            · recall now {percent(r.recall)} · due <time dateTime={r.dueKey}>{formatDay(r.dueKey)}</time>
+            · recall now {percent(r.recall)}, in 3 days {percent(r.recallSoon)} · due <time dateTime={r.dueKey}>{formatDay(r.dueKey)}</time>
           </span>
         </li>
       ))}
