@@ -30,7 +30,9 @@ process.env.DATABASE_URL = "";
 const { setClock } = await import("../app/utils/clock.server");
 const { dayWindow } = await import("../app/domain/day");
 const { loadCourse } = await import("../app/content/load.server");
+const { createRenderer } = await import("../app/content/render.server");
 type Question = import("../app/content/schema").Question;
+type PublicQuestion = import("../app/quiz/present.server").PublicQuestion;
 
 // The learner's day starts at 09:00 UTC on a Monday (default settings: UTC, day starts 04:00).
 let now = Date.parse("2026-03-02T09:00:00.000Z");
@@ -83,15 +85,65 @@ async function request(pathname: string, fields?: Record<string, string | string
   return res;
 }
 
-const LETTERS = "abcdefghijklmnopqrstuvwxyz";
+/**
+ * The page names choices and steps by opaque tokens per render (ADR 018), so
+ * the learner here finds them by their rendered text, as a person does: the
+ * token of each content choice (or step), in the content's order.
+ */
+type Tokens = { choices: string[]; steps: string[] };
+const inline = createRenderer({ slug: null, resources: new Map(), diagramBase: "" }).inline;
+function tokensOf(q: Question, shown: { id: string; html: string }[], stepsShown: { id: string; html: string }[]): Tokens {
+  const find = (list: { id: string; html: string }[], md: string) => {
+    const hit = list.find((c) => c.html === inline(md));
+    if (!hit) throw new Error(`${q.id}: not on the page: ${md}`);
+    return hit.id;
+  };
+  return {
+    choices: "choices" in q ? q.choices.map((c) => find(shown, c.text)) : [],
+    steps: q.kind === "order" ? q.steps.map((st) => find(stepsShown, st)) : [],
+  };
+}
+const fromPublic = (q: Question, pq: PublicQuestion) => tokensOf(q, pq.choices, pq.steps);
+/** The same from the lesson quiz's HTML: each choice's text, and the input (or hidden order field) just before it. */
+function fromHtml(q: Question, page: string): Tokens {
+  const pairs = (textClass: string) => {
+    // Each choice's text follows its input: the token is the last value attribute before the text.
+    const parts = page.split(`<span class="${textClass}">`);
+    return parts.slice(1).map((html, i) => ({ id: [...parts[i]!.matchAll(/value="([^"]+)"/g)].at(-1)![1]!, html }));
+  };
+  const match = (list: { id: string; html: string }[]) => (md: string) => {
+    const want = inline(md) + "</span>";
+    const hit = list.find((c) => c.html.startsWith(want));
+    if (!hit) throw new Error(`${q.id}: not on the page: ${md}`);
+    return hit.id;
+  };
+  if (q.kind === "order") {
+    // Without JavaScript an ordering is one select per place; every select lists each step once.
+    const first = page.slice(page.indexOf('name="order"'), page.indexOf("</select>", page.indexOf('name="order"')));
+    const options = [...first.matchAll(/<option value="([^"]+)">([^<]*)<\/option>/g)].map((m) => ({ id: m[1]!, text: m[2]! }));
+    const plain = (md: string) => md.replace(/\$([^$]+)\$/g, (_m, tex: string) => tex.replace(/\\(mathrm|text|operatorname)\{([^}]*)\}/g, "$2").replace(/[{}]/g, "").replace(/\\/g, "")).replace(/[`*_]/g, "");
+    const esc = (t: string) => t.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" })[c]!);
+    return {
+      choices: [],
+      steps: q.steps.map((st) => {
+        const hit = options.find((o) => o.text === esc(plain(st)) || o.text === plain(st));
+        if (!hit) throw new Error(`${q.id}: step not on the page: ${st}`);
+        return hit.id;
+      }),
+    };
+  }
+  if (!("choices" in q)) return { choices: [], steps: [] };
+  const list = pairs("choice-text");
+  return { choices: q.choices.map((c) => match(list)(c.text)), steps: [] };
+}
+
 /** The form fields of an answer to `q`, right or wrong on purpose. */
-function answerFields(q: Question, right: boolean): Record<string, string | string[]> {
+function answerFields(q: Question, right: boolean, tokens: Tokens): Record<string, string | string[]> {
   switch (q.kind) {
     case "single":
     case "multiple": {
-      const ids = q.choices.map((c, i) => c.id ?? LETTERS[i]!);
-      const correct = ids.filter((_, i) => q.choices[i]!.correct);
-      const wrong = ids.filter((_, i) => !q.choices[i]!.correct);
+      const correct = tokens.choices.filter((_, i) => q.choices[i]!.correct);
+      const wrong = tokens.choices.filter((_, i) => !q.choices[i]!.correct);
       const pick = right ? correct : [wrong[0]!];
       return q.kind === "single" ? { choice: pick[0]! } : { choices: pick };
     }
@@ -100,8 +152,7 @@ function answerFields(q: Question, right: boolean): Record<string, string | stri
     case "text":
       return { value: right ? q.answers[0]! : "definitely not this" };
     case "order": {
-      const idx = q.steps.map((_, i) => String(i));
-      return { order: right ? idx : [...idx].reverse() };
+      return { order: right ? tokens.steps : [...tokens.steps].reverse() };
     }
   }
 }
@@ -113,7 +164,7 @@ cookie = signup.headers.get("set-cookie")!.split(";")[0]!;
 await request(`/lessons/${topic.slug}`);
 later(15 * MINUTE);
 
-type Entry = { itemId: string; version: number; kind: "card" | "quiz" | "exercise" };
+type Entry = { itemId: string; version: number; kind: "card" | "quiz" | "exercise"; question?: PublicQuestion };
 type View = { entries: Entry[]; nextDue: string | null; counts: { learning: number; review: number; new: number } };
 const firstView = (await (await request("/api/review")).json()) as { view: View };
 const firstCounts = firstView.view.counts;
@@ -138,7 +189,8 @@ async function reviewUntilDone(maxRatings = 2_000) {
       fields = { intent: "rate", rating: String(cardRating()), durationMs: "8000", ...common };
     } else {
       later(20 * SECOND);
-      fields = { intent: "answer", durationMs: "20000", ...common, ...answerFields(questions.get(next.itemId)!, random() < 0.85) };
+      const q = questions.get(next.itemId)!;
+      fields = { intent: "answer", durationMs: "20000", ...common, ...answerFields(q, random() < 0.85, fromPublic(q, next.question!)) };
     }
     const reply = (await (await request("/api/review", fields)).json()) as { ok: boolean; view: View };
     if (!reply.ok) throw new Error(`review of ${next.itemId} was not recorded`);
@@ -153,16 +205,19 @@ later(30 * MINUTE);
 
 // 3. The lesson's whole quiz, most answers right (a learner who just read it).
 await request(`/lessons/${topic.slug}/quiz`, { intent: "start" });
-const page = await (await request(`/lessons/${topic.slug}/quiz`)).text();
-const attemptId = /name="attemptId" value="([^"]+)"/.exec(page)?.[1];
-if (!attemptId) throw new Error("the quiz page has no attempt");
 let wrongInQuiz = 0;
-for (const q of topic.questions) {
+for (let asked = 0; asked <= topic.questions.length; asked++) {
+  // The page shows one question at a time, named by this attempt's tokens.
+  const page = await (await request(`/lessons/${topic.slug}/quiz`)).text();
+  const attemptId = /name="attemptId" value="([^"]+)"/.exec(page)?.[1];
+  const questionId = /name="questionId" value="([^"]+)"/.exec(page)?.[1];
+  if (!attemptId || !questionId) break;
+  const q = questions.get(questionId)!;
   const shownAt = String(now);
   later(30 * SECOND);
   const right = random() < 0.75;
   if (!right) wrongInQuiz++;
-  await request(`/lessons/${topic.slug}/quiz`, { intent: "answer", attemptId, questionId: q.id, shownAt, ...answerFields(q, right) });
+  await request(`/lessons/${topic.slug}/quiz`, { intent: "answer", attemptId, questionId, shownAt, ...answerFields(q, right, fromHtml(q, page)) });
 }
 later(60 * MINUTE);
 
