@@ -56,23 +56,6 @@ export async function activeDays(userId: string, days: readonly DayWindow[]): Pr
   return out;
 }
 
-/** Counted reviews per day. */
-export async function reviewsPerDay(userId: string, days: readonly DayWindow[]): Promise<number[]> {
-  const rows = await perWindow<{ i: Num; n: Num }>(
-    (values) => `
-      WITH d(i, s, e) AS (VALUES ${values})
-      SELECT d.i AS i, (
-        SELECT COUNT(*) FROM "ReviewLog" r WHERE r."userId" = ? AND ${COUNTED} AND r."reviewedAt" >= d.s AND r."reviewedAt" < d.e
-      ) AS n
-      FROM d`,
-    days,
-    userId,
-  );
-  const out = days.map(() => 0);
-  for (const r of rows) out[num(r.i)] = num(r.n);
-  return out;
-}
-
 /** Counted reviews and their total duration per day. */
 export async function totalsPerDay(userId: string, days: readonly DayWindow[]): Promise<{ reviews: number; timeMs: number }[]> {
   const rows = await perWindow<{ i: Num; n: Num; ms: Num }>(
@@ -87,24 +70,6 @@ export async function totalsPerDay(userId: string, days: readonly DayWindow[]): 
   const out = days.map(() => ({ reviews: 0, timeMs: 0 }));
   for (const r of rows) out[num(r.i)] = { reviews: num(r.n), timeMs: num(r.ms) };
   return out;
-}
-
-/**
- * Stamp of the learner's history before `before`: the id of their latest
- * counted review before it. The log is append-only and an undo only ever rolls
- * back the latest review, so figures about days before today stay valid for
- * as long as this stamp does.
- */
-export async function historyStamp(userId: string, before: Date): Promise<string> {
-  const row = await getSql().get<{ id: Num }>(
-    get(
-      `SELECT r."id" AS id FROM "ReviewLog" r WHERE r."userId" = ? AND r."reviewedAt" < ? AND ${COUNTED} ORDER BY r."reviewedAt" DESC, r."id" DESC LIMIT 1`,
-      userId,
-      before,
-      false,
-    ),
-  );
-  return row ? String(row.id) : "none";
 }
 
 export interface RetentionRow {

@@ -21,6 +21,7 @@ import {
   type MemoryState,
   type Scheduler,
 } from "~/domain/scheduler";
+import { bumpEpoch, isBackdated } from "~/progress/days.server";
 import { getSettings } from "~/settings/settings.server";
 import { createQueueCache, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
 
@@ -160,6 +161,8 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
         JSON.stringify({ ...stateToJson(after), version }),
         false,
       )) as Row;
+      // A review dated in the past may land on a day the progress pages keep (progress/days.server.ts).
+      if (isBackdated(now)) yield bumpEpoch(userId);
       // In the same synchronous step as the commit on SQLite, so no queue is read in between.
       queueCache.reviewed(userId, { itemId: input.itemId, before: row ? before : null, after, version, source: input.source, reviewedAt: now });
       return { status: "recorded", logId: Number(log.id), state: after, version };
@@ -228,6 +231,7 @@ export async function undoLastReview(userId: string, clientId: string, now = new
         itemId,
       );
       yield run(`UPDATE "ReviewLog" SET "undone" = ? WHERE "id" = ?`, true, last.id);
+      if (isBackdated(toDate(last.reviewedAt))) yield bumpEpoch(userId); // it may have been on a kept day
       yield run(
         `INSERT INTO "ReviewLog" ("userId", "itemId", "clientId", "kind", "source", "rating", "prevState", "reviewedAt", "durationMs", "stateBefore", "stateAfter", "undoesId", "undone") VALUES (?, ?, ?, 'undo', ?, 0, ?, ?, 0, ?, ?, ?, ?)`,
         userId,
