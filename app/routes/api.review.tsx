@@ -7,6 +7,7 @@ import { formDataOr400, requireUserIdForApi } from "~/auth/api.server";
 import { applyReviewAction, reviewView } from "~/review/actions.server";
 import { learnerSettings } from "~/review/review.server";
 import { getSql } from "~/db/sql.server";
+import { checkWrite, retryAfter } from "~/limits/write-caps.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserIdForApi(request);
@@ -15,6 +16,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const userId = await requireUserIdForApi(request);
+  const cap = checkWrite(userId, "review");
+  if (!cap.allowed) {
+    return Response.json({ ok: false, error: cap.message, retryAfterSeconds: cap.retryAfterSeconds }, { status: 429, headers: { "Cache-Control": "no-store", ...retryAfter(cap) } });
+  }
   const form = await formDataOr400(request);
   const now = new Date();
   const settings = await learnerSettings(userId);

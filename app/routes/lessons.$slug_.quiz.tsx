@@ -13,11 +13,13 @@ import { getTopic, renderInline } from "~/content/course.server";
 import { activeAttempt, answerQuestion, getAttempt, startAttempt } from "~/quiz/lesson-quiz.server";
 import { feedbackFor, publicQuestion, rawAnswerFromForm } from "~/quiz/present.server";
 import { quizScoresByTopic } from "~/quiz/quiz.server";
+import { actionRetryAfter, checkWrite, retryAfter } from "~/limits/write-caps.server";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { QuestionFields } from "~/components/question-fields";
 import { QuizFeedback } from "~/components/quiz-feedback";
 
+export const headers = actionRetryAfter;
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data ? `Quiz: ${data.title}` : "Quiz");
 
 function seedFor(attemptSeed: number, questionId: string) {
@@ -94,6 +96,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const topic = getTopic(params.slug ?? "");
   if (!topic) notFound(`There is no lesson called "${params.slug}".`);
+  const cap = checkWrite(user.id, "quiz");
+  if (!cap.allowed) return data({ error: cap.message }, { status: 429, headers: retryAfter(cap) });
   let form: FormData;
   try {
     form = await request.formData();
