@@ -10,10 +10,9 @@
  */
 import { dayKey, type DayWindow } from "~/domain/day";
 import { State } from "~/domain/scheduler";
-import { addRetention, dueForecast, heatmap, learningDays, trueRetention, type Heatmap, type Streak, type TrueRetention } from "~/domain/stats";
+import { addRetention, heatmap, learningDays, trueRetention, type Heatmap, type Streak, type TrueRetention } from "~/domain/stats";
 import { pastDays, sumRetention, zoneKey, type PastDay } from "./days.server";
-import { learnerStates, liveItems } from "./mastery.server";
-import { activeDays, learnerSettings, reviewStateLogs, totalsPerDay, type Settings } from "./queries.server";
+import { activeDays, dueCounts, learnerSettings, reviewStateLogs, totalsPerDay, type Settings } from "./queries.server";
 
 const windowCache = new Map<string, DayWindow[]>();
 /**
@@ -41,11 +40,12 @@ const MAX_STREAK_DAYS = 20 * 365;
 const YEAR_DAYS = 364;
 export const RETENTION_DAYS = 30;
 
-/** Days in a row with a review ending `offset` days before today: a year of index probes at a time. */
+/** Days in a row with a review ending `offset` days before today: index probes of 30 days, then a year at a time. */
 async function runEndingBefore(userId: string, now: Date, s: Settings, offset: number): Promise<number> {
   let days = 0;
-  for (let checked = offset; checked < MAX_STREAK_DAYS; checked += YEAR_DAYS) {
-    const chunk = windowsFor(now, s.timeZone, s.dayStartHour, -(checked + YEAR_DAYS), -(checked + 1));
+  let size = 30;
+  for (let checked = offset; checked < MAX_STREAK_DAYS; checked += size, size = YEAR_DAYS) {
+    const chunk = windowsFor(now, s.timeZone, s.dayStartHour, -(checked + size), -(checked + 1));
     const active = await activeDays(userId, chunk);
     let run = 0;
     for (let i = active.length - 1; i >= 0 && active[i]; i--) run++;
@@ -98,14 +98,12 @@ export async function getStats(userId: string, now: Date): Promise<Stats> {
   const { timeZone, dayStartHour } = settings;
   const [today] = windowsFor(now, timeZone, dayStartHour, 0, 0) as [DayWindow];
   const ahead = windowsFor(now, timeZone, dayStartHour, 0, 29);
-  const [past, todayTotals, todayLogs, states, items] = await Promise.all([
+  const [past, todayTotals, todayLogs, due] = await Promise.all([
     history(userId, now, settings),
     totalsPerDay(userId, [today]),
     reviewStateLogs(userId, today.start, today.end),
-    learnerStates(userId),
-    liveItems(),
+    dueCounts(userId, ahead),
   ]);
-  const live = new Set(items.map((i) => i.id));
   const t = todayTotals[0]!;
   const days = [...past.map((d) => ({ key: d.key, reviews: d.reviews })), { key: today.key, reviews: t.reviews }];
   const month = past.slice(-(RETENTION_DAYS - 1));
@@ -115,10 +113,7 @@ export async function getStats(userId: string, now: Date): Promise<Stats> {
     streak: await streakFrom(userId, now, settings, past, t.reviews > 0),
     heatmap: heatmap(days),
     perDay: [...month.map((d) => ({ key: d.key, reviews: d.reviews, timeMs: d.timeMs })), { key: today.key, ...t }],
-    due: dueForecast(
-      [...states].filter(([id]) => live.has(id)).map(([, st]) => st),
-      ahead,
-    ),
+    due,
     retention: {
       ...addRetention(sumRetention(month), trueRetention(withReviewState(todayLogs), [today])),
       desired: settings.desiredRetention,

@@ -2,7 +2,7 @@
  * The past days the progress pages keep in the database (ReviewDay, ADR 014)
  * never change a figure: after any mix of reviews, reviews dated in the past
  * (the offline outbox), undos, a time-zone change and the passing of days,
- * the statistics and the streak equal a fresh computation from the whole
+ * the statistics (with the due forecast) and the streak equal a fresh computation from the whole
  * review log by the pure functions of domain/stats.ts. The server's clock is
  * simulated (Date only); real database (SQLite file, or PostgreSQL with
  * TEST_DATABASE=postgres and DATABASE_URL_PG), real course.
@@ -43,7 +43,7 @@ const { getStats, getStreak, resetStatsCache } = await import("~/progress/stats.
 const { closeSql, getSql, all } = await import("~/db/sql.server");
 const { getDb, disconnectDb } = await import("~/db/client.server");
 const { getCourse } = await import("~/content/course.server");
-const { learningDays, totalsByDay, trueRetention, heatmap } = await import("~/domain/stats");
+const { learningDays, totalsByDay, trueRetention, heatmap, dueForecast } = await import("~/domain/stats");
 
 /** A small deterministic generator, so a failure can be replayed. */
 function rng(seed: number) {
@@ -88,7 +88,10 @@ async function fresh(now: Date) {
   let streak = 0;
   for (let i = totals.length - 2; i >= 0 && totals[i]!.reviews > 0; i--) streak++;
   if (totals[totals.length - 1]!.reviews > 0) streak++;
+  const live = new Set((await getDb().item.findMany({ where: { retiredAt: null }, select: { id: true } })).map((i) => i.id));
+  const states = (await getDb().itemState.findMany({ where: { userId } })).filter((st) => live.has(st.itemId));
   return {
+    due: dueForecast(states, learningDays(now, s.timeZone, s.dayStartHour, 0, 29)),
     perDay: totals.slice(-30),
     heatmap: heatmap(totals),
     retention: trueRetention(logs, year.slice(-30)),
@@ -145,6 +148,7 @@ describe("kept past days", () => {
       expect(stats.heatmap, `step ${step}`).toEqual(expected.heatmap);
       expect({ young: stats.retention.young, mature: stats.retention.mature, all: stats.retention.all }, `step ${step}`).toEqual(expected.retention);
       expect(stats.streak.days, `step ${step}`).toBe(expected.streak);
+      expect(stats.due, `step ${step}`).toEqual(expected.due);
       expect(streak.days, `step ${step}`).toBe(expected.streak);
       const kept = await getSql().all(all(`SELECT "day" FROM "ReviewDay" WHERE "userId" = ?`, userId));
       if (kept.length > 0) keptReads++;
