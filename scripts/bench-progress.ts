@@ -12,7 +12,9 @@
  * in-process cache emptied); nothing kept (also the kept past days of ADR 014
  * deleted: a learner's first visit after the upgrade); new process (a fresh
  * node process per sample, the first call of the page there, as a restarted
- * server meets its first learner). Budget: p50 under 50 ms. Also checks that
+ * server meets its first learner, under tsx); new server (node server.mjs on
+ * the production build, started afresh per sample, and the learner's first
+ * request for the page over HTTP; needs npm run build). Budget: p50 under 50 ms. Also checks that
  * the per-day figures agree with the pure domain functions on the same data.
  * BENCH_MODES picks modes (comma-separated), e.g. to run this script on an
  * older tree as a baseline: BENCH_MODES="warm,cold,new process".
@@ -349,10 +351,11 @@ const pages: [string, () => Promise<unknown>][] = [
 
 let userId = "";
 if (childPage !== undefined) {
-  // As a started server is before its first learner: connection open, course loaded.
+  // As a started server is before its first learner: start-up done (migrations, content sync), connection open.
+  const { startup } = await import("../app/startup.server");
+  await startup({ log: () => undefined });
   userId = (await getDb().user.findUniqueOrThrow({ where: { usernameKey: "bench" } })).id;
   await getSql().get({ sql: "SELECT 1 AS one", params: [], mode: "get" });
-  getCourse();
   const c = process.cpuUsage();
   const t = performance.now();
   await pages[Number(childPage)]![1]();
@@ -396,7 +399,7 @@ console.log(
 const over: string[] = [];
 const fmt = (x: number) => x.toFixed(1).padStart(6);
 // BENCH_MODES=warm,cold,new process (for example) runs only those; a tree without kept days (a baseline) has no "nothing kept".
-const modes = (process.env.BENCH_MODES ?? "warm,after a review,cold,nothing kept,new process").split(",").map((m) => m.trim());
+const modes = (process.env.BENCH_MODES ?? "warm,after a review,cold,nothing kept,new process,new server").split(",").map((m) => m.trim());
 for (const mode of (["warm", "after a review", "cold", "nothing kept"] as const).filter((m) => modes.includes(m))) {
   for (const [name, f] of pages) {
     const p50 = await measure(name, f, mode);
@@ -424,6 +427,59 @@ for (const [i, [name]] of modes.includes("new process") ? pages.entries() : []) 
       `   ${p50 < BUDGET_MS ? "ok" : "OVER BUDGET"} (${SAMPLES} processes)`,
   );
   if (p50 >= BUDGET_MS) over.push(`${name}, new process`);
+}
+// A restarted server (node server.mjs on the production build) and the learner's first page there, over HTTP.
+if (modes.includes("new server")) {
+  if (!fs.existsSync(path.join(import.meta.dirname, "..", "build", "server", "index.js"))) throw new Error("new server: run npm run build first");
+  const { createCookie } = await import("@remix-run/node");
+  const secret = "bench-progress-secret";
+  const sessionId = `bench-session-${process.pid}`;
+  await getDb().session.create({ data: { id: sessionId, userId, expiresAt: new Date(Date.now() + 86_400_000) } });
+  const cookie = (await createCookie("__session", { secrets: [secret], path: "/" }).serialize(sessionId)).split(";")[0]!;
+  const urls: [string, string][] = [
+    ["dashboard /", "/"],
+    ["/progress", "/progress"],
+    ["/progress/attention", "/progress/attention"],
+    ["/progress/stats", "/progress/stats"],
+  ];
+  const SERVER_SAMPLES = Number(process.env.BENCH_SERVER_SAMPLES ?? 5);
+  const net = await import("node:net");
+  const freePort = () =>
+    new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, "127.0.0.1", () => {
+        const port = (srv.address() as { port: number }).port;
+        srv.close(() => resolve(port));
+      });
+    });
+  const { spawn } = await import("node:child_process");
+  for (const [name, url] of urls) {
+    const wall: number[] = [];
+    for (let k = 0; k < SERVER_SAMPLES; k++) {
+      const port = await freePort();
+      const child = spawn(process.execPath, ["server.mjs"], {
+        cwd: path.join(import.meta.dirname, ".."),
+        env: { ...process.env, NODE_ENV: "production", PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dir, DATABASE_URL: process.env.DATABASE_URL ?? "", SESSION_SECRET: secret },
+        stdio: "ignore",
+      });
+      const base = `http://127.0.0.1:${port}`;
+      for (let tries = 0; ; tries++) {
+        if (tries > 600) throw new Error("new server: did not start");
+        const ok = await fetch(`${base}/healthz`).then((r) => r.ok).catch(() => false);
+        if (ok) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const t = performance.now();
+      const res = await fetch(base + url, { headers: { Cookie: cookie } });
+      await res.text();
+      wall.push(performance.now() - t);
+      if (res.status !== 200) throw new Error(`new server: ${url} answered ${res.status}`);
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+    const p50 = percentile(wall, 50);
+    console.log(`${`${name}, new server (HTTP)`.padEnd(50)} wall p50 ${fmt(p50)} ms  p95 ${fmt(percentile(wall, 95))} ms   ${p50 < BUDGET_MS ? "ok" : "OVER BUDGET"} (${SERVER_SAMPLES} servers)`);
+    if (p50 >= BUDGET_MS) over.push(`${name}, new server`);
+  }
 }
 console.log(`\ncommand: ${onPostgres ? "BENCH_DATABASE=postgres " : ""}npx tsx scripts/bench-progress.ts ${ITERATIONS}   budget: p50 < ${BUDGET_MS} ms`);
 await disconnectDb();
