@@ -14,7 +14,11 @@ RUN npm ci --no-audit --no-fund
 FROM deps AS build
 WORKDIR /app
 COPY . .
-RUN npm run build && npm prune --omit=dev
+# Runtime dependencies only. --omit=optional also drops what @prisma/client
+# lists as optional peers (the prisma CLI with effect, and typescript: ~120 MB
+# that --omit=dev keeps); migrations run through app/db/migrate.server.ts, not
+# the CLI, and the generated clients are inside the build.
+RUN npm run build && npm prune --omit=dev --omit=optional
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \

@@ -27,7 +27,7 @@ const loadBuild = () =>
 
 const build = await loadBuild();
 try {
-  await build.entry.module.startup();
+  await build.entry.module.startup({ background: true }); // background: the purge of expired rows
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);

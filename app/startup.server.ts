@@ -1,7 +1,8 @@
 /**
  * What a process does before it serves: apply migrations, validate the course
  * (refuse to start on a broken one), sync content into the database, and on
- * SQLite start the background checkpointer.
+ * SQLite start the background checkpointer. A serving process (`background`)
+ * also sweeps expired sessions and old rate-limit rows (limits/purge.server.ts).
  */
 import { databaseConfig } from "./db/config.server";
 import { migrate } from "./db/migrate.server";
@@ -9,8 +10,9 @@ import { getDb } from "./db/client.server";
 import { getCourse } from "./content/course.server";
 import { syncContent } from "./content/sync.server";
 import { ensureCheckpointer } from "./db/sqlite.server";
+import { startPurge } from "./limits/purge.server";
 
-export async function startup({ log = console.log }: { log?: (msg: string) => void } = {}) {
+export async function startup({ log = console.log, background = false }: { log?: (msg: string) => void; background?: boolean } = {}) {
   const started = performance.now();
   const config = databaseConfig();
   const applied = await migrate(config);
@@ -21,5 +23,6 @@ export async function startup({ log = console.log }: { log?: (msg: string) => vo
   log(
     `content: ${course.topics.length} lessons; items ${stats.created} new, ${stats.updated} updated, ${stats.retired} retired, ${stats.unchanged} unchanged`,
   );
+  if (background) startPurge(log);
   log(`database: ${config.provider === "sqlite" ? config.file : "PostgreSQL"}; ready in ${Math.round(performance.now() - started)} ms`);
 }

@@ -1,21 +1,54 @@
 #!/usr/bin/env node
-// npm test: the whole suite from a fresh clone. Installs what the tests need,
-// then runs, in order: content check, schema drift check, typecheck, lint,
-// build, unit and integration tests (vitest), browser tests (Playwright with
-// Debian's Chromium) on SQLite and, when DATABASE_URL_PG names a PostgreSQL
-// server (.ci/run starts one), again on PostgreSQL. Exits non-zero on any failure.
-import fs from "node:fs";
+// npm test: the whole suite from a fresh clone. First the machine set-up
+// (scripts/test-setup.mjs): a Chromium for the browser tests (CHROMIUM_PATH,
+// Debian's, Playwright's own, or installed), and a PostgreSQL server
+// (DATABASE_URL_PG, or a throwaway cluster started here and deleted at the
+// end when PostgreSQL is installed). Then, in order: content check, schema
+// drift check, typecheck, lint, build, unit and integration tests (vitest),
+// browser tests (Playwright) on SQLite and, with a PostgreSQL server, the
+// integration and browser tests again on PostgreSQL. What it cannot run it
+// skips and says why, in the summary; under CI=true a skip is a failure.
+// Exits non-zero on any failure.
+//   node scripts/test-all.mjs --setup-only   only the set-up: report what it found, stop what it started
 import { ensureDependencies, ensureGenerated, run, root } from "./lib.mjs";
+import { findChromium, startThrowawayPostgres } from "./test-setup.mjs";
+
+const setupOnly = process.argv.includes("--setup-only");
+const ci = Boolean(process.env.CI) && process.env.CI !== "false";
+
+console.log("=== set-up ===");
+ensureDependencies(); // Playwright's own browser is looked up through node_modules
+const skipped = [];
+const chromium = findChromium();
+if (chromium.path === null) skipped.push({ name: "browser tests", why: chromium.why });
+else console.log(`browser: ${chromium.how}`);
+
+let pgUrl = process.env.DATABASE_URL_PG || null;
+let stopPostgres = () => {};
+if (pgUrl) console.log(`PostgreSQL: DATABASE_URL_PG=${pgUrl.replace(/:[^:@/]*@/, ":***@")}`);
+else {
+  const pg = await startThrowawayPostgres();
+  if (pg.url) {
+    pgUrl = pg.url;
+    stopPostgres = pg.stop;
+    console.log(`PostgreSQL: ${pg.how}`);
+  } else skipped.push({ name: "PostgreSQL runs (integration, browser)", why: pg.why });
+}
+for (const sig of ["SIGINT", "SIGTERM"]) {
+  process.on(sig, () => {
+    stopPostgres();
+    process.exit(130);
+  });
+}
+for (const s of skipped) console.log(`SKIPPING ${s.name}: ${s.why}`);
 
 const steps = [];
 const step = (name, fn) => steps.push({ name, fn });
-const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const pgUrl = process.env.DATABASE_URL_PG;
+const chromiumEnv = chromium.path === null ? {} : { CHROMIUM_PATH: chromium.path };
 
-step("dependencies", () => ensureDependencies());
 step("prisma clients", () => ensureGenerated(true));
 step("content check", () => run("npm", ["run", "--silent", "content:check"]));
-step("schema drift check", () => run("npm", ["run", "--silent", "db:check"]));
+step("schema drift check", () => run("npm", ["run", "--silent", "db:check"], { env: pgUrl ? { DATABASE_URL_PG: pgUrl } : {} }));
 step("typecheck", () => run("npx", ["tsc", "--noEmit"]));
 step("lint", () => run("npx", ["eslint", "."]));
 step("build", () => run("npm", ["run", "--silent", "build"]));
@@ -23,37 +56,39 @@ step("unit and integration tests (SQLite)", () => run("npx", ["vitest", "run"], 
 if (pgUrl) {
   step("integration tests (PostgreSQL)", () => run("npx", ["vitest", "run", "tests/integration"], { env: { TEST_DATABASE: "postgres", DATABASE_URL_PG: pgUrl } }));
 }
-step("browser tests (SQLite)", () => {
-  if (chromium && !fs.existsSync(chromium)) {
-    throw new Error(`Chromium not found at ${chromium}. Install it (Debian: apt-get install -y chromium) or set CHROMIUM_PATH.`);
+if (chromium.path !== null) {
+  step("browser tests (SQLite)", () => run("npx", ["playwright", "test"], { env: { DATABASE_URL: "", ...chromiumEnv } }));
+  if (pgUrl) {
+    // Tests tagged @content only read the course (lesson pages, widgets): they cannot differ by database.
+    step("browser tests (PostgreSQL)", () =>
+      run("npx", ["playwright", "test", "--grep-invert", "@content"], { env: { DATABASE_URL: pgUrl, E2E_PORT: "3110", E2E_RESET_DB: "1", ...chromiumEnv } }),
+    );
   }
-  run("npx", ["playwright", "test"], { env: { DATABASE_URL: "" } });
-});
-if (pgUrl) {
-  // Tests tagged @content only read the course (lesson pages, widgets): they cannot differ by database.
-  step("browser tests (PostgreSQL)", () =>
-    run("npx", ["playwright", "test", "--grep-invert", "@content"], { env: { DATABASE_URL: pgUrl, E2E_PORT: "3110", E2E_RESET_DB: "1" } }),
-  );
 }
 
 const results = [];
 let failed = false;
-for (const s of steps) {
-  console.log(`\n=== ${s.name} ===`);
-  const started = Date.now();
-  try {
-    await s.fn();
-    results.push({ name: s.name, ok: true, ms: Date.now() - started });
-  } catch (e) {
-    console.error(e.message);
-    results.push({ name: s.name, ok: false, ms: Date.now() - started });
-    failed = true;
-    break;
+if (setupOnly) console.log("\n--setup-only: not running the suite");
+else {
+  for (const s of steps) {
+    console.log(`\n=== ${s.name} ===`);
+    const started = Date.now();
+    try {
+      await s.fn();
+      results.push({ name: s.name, ok: true, ms: Date.now() - started });
+    } catch (e) {
+      console.error(e.message);
+      results.push({ name: s.name, ok: false, ms: Date.now() - started });
+      failed = true;
+      break;
+    }
   }
 }
+stopPostgres();
 console.log("\n=== summary ===");
 for (const r of results) console.log(`${r.ok ? "ok  " : "FAIL"} ${r.name} (${(r.ms / 1000).toFixed(1)} s)`);
+for (const s of skipped) console.log(`${ci ? "FAIL" : "skip"} ${s.name}: ${s.why}`);
 const passed = results.filter((r) => r.ok).length;
-console.log(`${passed} passed, ${results.length - passed} failed`);
+console.log(`${passed} passed, ${results.length - passed} failed, ${skipped.length} skipped${ci && skipped.length ? " (CI=true: a skip is a failure)" : ""}`);
 process.chdir(root);
-process.exit(failed ? 1 : 0);
+process.exit(failed || (ci && skipped.length) ? 1 : 0);

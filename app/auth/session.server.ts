@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
 import { getDb } from "~/db/client.server";
 import { get, getSql, toDate } from "~/db/sql.server";
+import { capSessions } from "~/limits/purge.server";
 import { sessionSecrets } from "./secret.server";
 
 export const SESSION_DURATION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -106,6 +107,7 @@ export async function requireAnonymous(request: Request) {
 export async function startSession(userId: string, request: Request): Promise<string> {
   const id = crypto.randomBytes(32).toString("base64url");
   await getDb().session.create({ data: { id, userId, expiresAt: new Date(Date.now() + SESSION_DURATION_MS) } });
+  await capSessions(userId, id); // the oldest sessions beyond the cap are logged out
   return sessionCookie().serialize(id, { secure: secureFor(request) });
 }
 

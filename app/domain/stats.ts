@@ -10,27 +10,56 @@ import { State } from "./scheduler";
 /** Young items have an interval under 21 days before the review; mature ones 21 days or more (as in Anki). */
 export const MATURE_INTERVAL_DAYS = 21;
 
+/** How many days apart learningDays converts a start exactly; days between reuse the offset when both ends agree. */
+const CHECK_EVERY_DAYS = 7;
+
 /**
  * The learning days from `from` to `to` days relative to today (0 = today,
  * -1 = yesterday), oldest first. DST-safe: each start is the day-start hour
- * on that calendar date in the learner's zone.
+ * on that calendar date in the learner's zone. Converting a local time costs
+ * two Intl calls, so starts are converted exactly once a week: when the
+ * zone's offset is the same at both ends, the days between have it too (no
+ * zone changes its offset twice within a week); otherwise each of those days
+ * is converted exactly (tests/unit/learning-days.test.ts checks every zone).
  */
 export function learningDays(now: Date, timeZone: string, dayStartHour: number, from: number, to: number): DayWindow[] {
   const today = dayWindow(now, timeZone, dayStartHour);
   const [y, m, d] = today.key.split("-").map(Number) as [number, number, number];
-  const starts: { start: Date; key: string }[] = [];
+  const n = to - from + 2; // starts, the last one ending the last day
+  const dates: [number, number, number][] = [];
+  const keys: string[] = [];
+  const naive: number[] = []; // the day-start hour on that date, as if the zone were UTC
   for (let i = from; i <= to + 1; i++) {
     const date = new Date(Date.UTC(y, m - 1, d + i));
     const yy = date.getUTCFullYear();
     const mm = date.getUTCMonth() + 1;
     const dd = date.getUTCDate();
-    starts.push({
-      start: i === 0 ? today.start : i === 1 ? today.end : instantOf(yy, mm, dd, dayStartHour, timeZone),
-      key: `${yy}-${String(mm).padStart(2, "0")}-${String(dd).padStart(2, "0")}`,
-    });
+    dates.push([yy, mm, dd]);
+    naive.push(Date.UTC(yy, mm - 1, dd, dayStartHour));
+    keys.push(`${yy}-${String(mm).padStart(2, "0")}-${String(dd).padStart(2, "0")}`);
   }
+  const exact = (j: number): number => {
+    const i = from + j;
+    if (i === 0) return today.start.getTime();
+    if (i === 1) return today.end.getTime();
+    const [yy, mm, dd] = dates[j]!;
+    return instantOf(yy, mm, dd, dayStartHour, timeZone).getTime();
+  };
+  const starts = new Array<number>(n);
+  starts[0] = exact(0);
+  for (let a = 0; a < n - 1; ) {
+    const b = Math.min(a + CHECK_EVERY_DAYS, n - 1);
+    starts[b] = exact(b);
+    const offsetA = naive[a]! - starts[a]!;
+    const same = offsetA === naive[b]! - starts[b]!;
+    for (let k = a + 1; k < b; k++) starts[k] = same ? naive[k]! - offsetA : exact(k);
+    a = b;
+  }
+  // Today's window is the one dayWindow gives, exactly.
+  if (from <= 0 && 0 <= to + 1) starts[-from] = today.start.getTime();
+  if (from <= 1 && 1 <= to + 1) starts[1 - from] = today.end.getTime();
   const out: DayWindow[] = [];
-  for (let i = 0; i + 1 < starts.length; i++) out.push({ start: starts[i]!.start, end: starts[i + 1]!.start, key: starts[i]!.key });
+  for (let j = 0; j + 1 < n; j++) out.push({ start: new Date(starts[j]!), end: new Date(starts[j + 1]!), key: keys[j]! });
   return out;
 }
 

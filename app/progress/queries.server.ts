@@ -56,20 +56,42 @@ export async function activeDays(userId: string, days: readonly DayWindow[]): Pr
   return out;
 }
 
-/** Counted reviews per day. */
-export async function reviewsPerDay(userId: string, days: readonly DayWindow[]): Promise<number[]> {
-  const rows = await perWindow<{ i: Num; n: Num }>(
-    (values) => `
-      WITH d(i, s, e) AS (VALUES ${values})
-      SELECT d.i AS i, (
-        SELECT COUNT(*) FROM "ReviewLog" r WHERE r."userId" = ? AND ${COUNTED} AND r."reviewedAt" >= d.s AND r."reviewedAt" < d.e
-      ) AS n
-      FROM d`,
-    days,
-    userId,
+/**
+ * Live items (not retired) due per day of `days`, today first: an item counts
+ * on the day its due instant falls in, overdue ones on the first day; items
+ * never reviewed (state New) do not count. The same rule as domain/stats.ts
+ * dueForecast, on one JSON-aggregated column read in SQL (no item states in
+ * memory needed), bucketed here.
+ */
+export async function dueCounts(userId: string, days: readonly DayWindow[]): Promise<{ key: string; count: number }[]> {
+  const out = days.map((d) => ({ key: d.key, count: 0 }));
+  if (days.length === 0) return out;
+  const due = pg() ? `CAST(EXTRACT(EPOCH FROM st."due") * 1000 AS bigint)` : `st."due"`;
+  const agg = pg() ? `json_agg(${due})` : `json_group_array(${due})`;
+  const row = await getSql().get<{ j: unknown }>(
+    get(
+      `SELECT ${agg} AS j FROM "ItemState" st JOIN "Item" it ON it."id" = st."itemId" AND it."retiredAt" IS NULL
+       WHERE st."userId" = ? AND st."state" <> ? AND st."due" < ?`,
+      userId,
+      0,
+      days[days.length - 1]!.end,
+    ),
   );
-  const out = days.map(() => 0);
-  for (const r of rows) out[num(r.i)] = num(r.n);
+  const j = row?.j ?? null;
+  const list = (typeof j === "string" ? JSON.parse(j) : j ?? []) as Num[];
+  const ends = days.map((d) => d.end.getTime());
+  for (const v of list) {
+    const t = typeof v === "string" ? isoMs(v) : num(v);
+    // The first day whose end is after t (binary search; overdue items land on day 0).
+    let lo = 0;
+    let hi = ends.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ends[mid]! > t) hi = mid;
+      else lo = mid + 1;
+    }
+    if (ends[lo]! > t) out[lo]!.count++;
+  }
   return out;
 }
 
@@ -87,24 +109,6 @@ export async function totalsPerDay(userId: string, days: readonly DayWindow[]): 
   const out = days.map(() => ({ reviews: 0, timeMs: 0 }));
   for (const r of rows) out[num(r.i)] = { reviews: num(r.n), timeMs: num(r.ms) };
   return out;
-}
-
-/**
- * Stamp of the learner's history before `before`: the id of their latest
- * counted review before it. The log is append-only and an undo only ever rolls
- * back the latest review, so figures about days before today stay valid for
- * as long as this stamp does.
- */
-export async function historyStamp(userId: string, before: Date): Promise<string> {
-  const row = await getSql().get<{ id: Num }>(
-    get(
-      `SELECT r."id" AS id FROM "ReviewLog" r WHERE r."userId" = ? AND r."reviewedAt" < ? AND ${COUNTED} ORDER BY r."reviewedAt" DESC, r."id" DESC LIMIT 1`,
-      userId,
-      before,
-      false,
-    ),
-  );
-  return row ? String(row.id) : "none";
 }
 
 export interface RetentionRow {

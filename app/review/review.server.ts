@@ -24,6 +24,7 @@ import {
   type Scheduler,
 } from "~/domain/scheduler";
 import { settingsForKind, type SchedulingKind } from "~/domain/handoff";
+import { bumpEpoch, isBackdated } from "~/progress/days.server";
 import { getSettings } from "~/settings/settings.server";
 import { createQueueCache, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
 
@@ -190,6 +191,8 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
         yield run(`INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, userId, input.itemId, ...stateValues(p.after), p.version);
       }
       const log = (yield get(`INSERT INTO "ReviewLog" (${LOG_COLUMNS}) VALUES (?, ?, ?, 'review', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`, ...logValues(userId, input, p))) as Row;
+      // A review dated in the past may land on a day the progress pages keep (progress/days.server.ts).
+      if (isBackdated(p.at, now.getTime())) yield bumpEpoch(userId);
       // In the same synchronous step as the commit on SQLite, so no queue is read in between.
       queueCache.reviewed(userId, { itemId: input.itemId, before: p.exists ? p.before : null, after: p.after, version: p.version, source: input.source, reviewedAt: p.at });
       return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
@@ -248,6 +251,8 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
   );
   // Nothing moved: another submission got there first (this one, or another tab's).
   if (!log) return settle(userId, input);
+  // A review dated in the past may land on a day the progress pages keep (progress/days.server.ts); rare, so a round trip of its own.
+  if (isBackdated(p.at, now.getTime())) await sql.run(bumpEpoch(userId));
   return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
 }
 
@@ -306,6 +311,7 @@ export async function undoLastReview(userId: string, clientId: string, now = new
         itemId,
       );
       yield run(`UPDATE "ReviewLog" SET "undone" = ? WHERE "id" = ?`, true, last.id);
+      if (isBackdated(toDate(last.reviewedAt))) yield bumpEpoch(userId); // it may have been on a kept day
       yield run(
         `INSERT INTO "ReviewLog" ("userId", "itemId", "clientId", "kind", "source", "rating", "prevState", "reviewedAt", "durationMs", "stateBefore", "stateAfter", "undoesId", "undone") VALUES (?, ?, ?, 'undo', ?, 0, ?, ?, 0, ?, ?, ?, ?)`,
         userId,

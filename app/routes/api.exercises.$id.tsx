@@ -7,6 +7,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { formDataOr400, requireUserIdForApi } from "~/auth/api.server";
 import { applyExerciseAction } from "~/exercises/exercises.server";
+import { checkWrite, retryAfter } from "~/limits/write-caps.server";
 
 const NO_STORE = { "Cache-Control": "no-store" };
 
@@ -19,6 +20,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return Response.json({ ok: false, error: "Use POST." }, { status: 405, headers: { Allow: "POST", ...NO_STORE } });
   }
   const userId = await requireUserIdForApi(request);
+  const cap = checkWrite(userId, "exercise");
+  if (!cap.allowed) {
+    return Response.json({ ok: false, error: cap.message, retryAfterSeconds: cap.retryAfterSeconds }, { status: 429, headers: { ...NO_STORE, ...retryAfter(cap) } });
+  }
   const form = await formDataOr400(request);
   const outcome = await applyExerciseAction(userId, params.id ?? "", form, new Date());
   return Response.json(outcome, { status: outcome.ok ? 200 : outcome.httpStatus, headers: NO_STORE });

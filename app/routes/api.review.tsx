@@ -9,6 +9,7 @@ import { learnerSettings } from "~/review/review.server";
 import { getSql } from "~/db/sql.server";
 import { isDiskError } from "~/db/client.server";
 import { clock } from "~/utils/clock.server";
+import { checkWrite, retryAfter } from "~/limits/write-caps.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserIdForApi(request);
@@ -17,6 +18,10 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const userId = await requireUserIdForApi(request);
+  const cap = checkWrite(userId, "review");
+  if (!cap.allowed) {
+    return Response.json({ ok: false, error: cap.message, retryAfterSeconds: cap.retryAfterSeconds }, { status: 429, headers: { "Cache-Control": "no-store", ...retryAfter(cap) } });
+  }
   const form = await formDataOr400(request);
   try {
     return await save(userId, form);

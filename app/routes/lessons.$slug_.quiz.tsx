@@ -16,12 +16,14 @@ import { activeAttempt, answerQuestion, getAttempt, startAttempt } from "~/quiz/
 import { OVERRULE_WINDOW_MS, overruleLessonAnswer } from "~/review/overrule.server";
 import { feedbackFor, publicQuestion, rawAnswerFromForm, storedAnswer } from "~/quiz/present.server";
 import { quizScoresByTopic } from "~/quiz/quiz.server";
+import { actionRetryAfter, checkWrite, retryAfter } from "~/limits/write-caps.server";
 import { notFound, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { clock } from "~/utils/clock.server";
 import { QuestionFields } from "~/components/question-fields";
 import { QuizFeedback } from "~/components/quiz-feedback";
 
+export const headers = actionRetryAfter;
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data ? `Quiz: ${data.title}` : "Quiz");
 
 function signUpFirst(request: Request): never {
@@ -104,6 +106,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const topic = getTopic(params.slug ?? "");
   if (!topic) notFound(`There is no lesson called "${params.slug}".`);
+  const cap = checkWrite(user.id, "quiz");
+  if (!cap.allowed) return data({ error: cap.message }, { status: 429, headers: retryAfter(cap) });
   let form: FormData;
   try {
     form = await readForm(request);

@@ -9,6 +9,7 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { data, redirect } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
+import { actionRetryAfter, checkWrite, retryAfter } from "~/limits/write-caps.server";
 import { applyReviewAction, reviewView } from "~/review/actions.server";
 import { sessionSummary } from "~/review/review.server";
 import { latestReviewFeedback } from "~/quiz/feedback.server";
@@ -17,6 +18,7 @@ import { readForm } from "~/utils/http.server";
 import { clock } from "~/utils/clock.server";
 import { ReviewSession } from "~/components/review-session";
 
+export const headers = actionRetryAfter;
 export const meta: MetaFunction = () => pageTitle("Review");
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -38,6 +40,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
+  const cap = checkWrite(user.id, "review");
+  if (!cap.allowed) return data({ error: cap.message }, { status: 429, headers: retryAfter(cap) });
   let form: FormData;
   try {
     form = await readForm(request);

@@ -194,6 +194,10 @@ export async function startApp({ port, dataDir, env = {}, name = "app", quiet = 
             DATA_DIR: dataDir,
             DATABASE_URL: "",
             RATE_LIMIT_IP: "100000/900",
+            // Load generators rate far faster than a person; the per-learner write caps (ADR 014) would answer 429.
+            WRITE_CAP_REVIEW: "1000000/60",
+            WRITE_CAP_QUIZ: "1000000/60",
+            WRITE_CAP_EXERCISE: "1000000/60",
             ...env,
           },
           stdio: ["ignore", "pipe", "pipe"],

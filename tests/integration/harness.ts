@@ -34,6 +34,8 @@ export interface TestServer {
   /** Read-only peeks into the server's database; SQL with `?` placeholders, values normalised to SQLite's forms. */
   all: <T = Row>(sql: string, ...params: unknown[]) => Promise<T[]>;
   one: <T = Row>(sql: string, ...params: unknown[]) => Promise<T | undefined>;
+  /** A write behind the server's back, for rows a test cannot make over HTTP (an expired session); same SQL form as `all`. */
+  exec: (sql: string, ...params: unknown[]) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -119,15 +121,28 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     sqlite ??= new Database(path.join(dataDir, "attention-span.db"), { readonly: true, fileMustExist: true });
     return sqlite.prepare(sql).all(...params) as T[];
   };
+  let writer: Database.Database | null = null;
+  const exec = async (sql: string, ...params: unknown[]) => {
+    if (pgDb) {
+      pool ??= new pg.Pool({ connectionString: pgDb.url, max: 2 });
+      await pool.query(forPostgres(sql), params);
+      return;
+    }
+    writer ??= new Database(path.join(dataDir, "attention-span.db"), { fileMustExist: true });
+    writer.pragma("busy_timeout = 5000");
+    writer.prepare(sql).run(...params);
+  };
   return {
     url,
     dataDir,
+    exec,
     provider: pgDb ? "postgresql" : "sqlite",
     logs: () => output,
     all,
     one: async <T = Row>(sql: string, ...params: unknown[]) => (await all<T>(sql, ...params))[0],
     stop: async () => {
       sqlite?.close();
+      writer?.close();
       await pool?.end();
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));

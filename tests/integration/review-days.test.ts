@@ -1,0 +1,163 @@
+/**
+ * The past days the progress pages keep in the database (ReviewDay, ADR 014)
+ * never change a figure: after any mix of reviews, reviews dated in the past
+ * (the offline outbox), undos, a time-zone change and the passing of days,
+ * the statistics (with the due forecast) and the streak equal a fresh computation from the whole
+ * review log by the pure functions of domain/stats.ts. The server's clock is
+ * simulated (Date only); real database (SQLite file, or PostgreSQL with
+ * TEST_DATABASE=postgres and DATABASE_URL_PG), real course.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+
+const onPostgres = process.env.TEST_DATABASE === "postgres";
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "attention-span-review-days-"));
+process.env.DATA_DIR = dataDir;
+let dropDatabase = async () => {};
+if (onPostgres) {
+  const admin = process.env.DATABASE_URL_PG;
+  if (!admin) throw new Error("TEST_DATABASE=postgres needs DATABASE_URL_PG");
+  const name = `as_days_${process.pid}_${Date.now().toString(36)}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  process.env.DATABASE_URL = url.toString();
+  dropDatabase = async () => {
+    const c = new pg.Client({ connectionString: admin });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await c.end();
+  };
+} else process.env.DATABASE_URL = "";
+
+const { startup } = await import("~/startup.server");
+const { createUser } = await import("~/auth/users.server");
+const { recordReview, undoLastReview } = await import("~/review/review.server");
+const { getStats, getStreak, resetStatsCache } = await import("~/progress/stats.server");
+const { closeSql, getSql, all } = await import("~/db/sql.server");
+const { getDb, disconnectDb } = await import("~/db/client.server");
+const { getCourse } = await import("~/content/course.server");
+const { learningDays, totalsByDay, trueRetention, heatmap, dueForecast } = await import("~/domain/stats");
+
+/** A small deterministic generator, so a failure can be replayed. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+let userId: string;
+
+beforeAll(async () => {
+  await startup({ log: () => undefined });
+  userId = (await createUser("days-check", "a long enough password", "Europe/Berlin")).id;
+}, 60_000);
+afterAll(async () => {
+  vi.useRealTimers();
+  await closeSql();
+  await disconnectDb();
+  await dropDatabase();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The statistics computed afresh from every log row, by the pure functions. */
+async function fresh(now: Date) {
+  const s = (await getDb().settings.findUniqueOrThrow({ where: { userId } }))!;
+  const logs = (await getDb().reviewLog.findMany({ where: { userId } })).map((l) => ({
+    itemId: l.itemId,
+    kind: l.kind,
+    undone: l.undone,
+    reviewedAt: l.reviewedAt,
+    durationMs: l.durationMs,
+    rating: l.rating,
+    prevState: l.prevState,
+    scheduledDaysBefore: Number((JSON.parse(l.stateBefore) as { scheduledDays?: number }).scheduledDays ?? 0),
+  }));
+  const year = learningDays(now, s.timeZone, s.dayStartHour, -364, 0);
+  const totals = totalsByDay(year, logs);
+  let streak = 0;
+  for (let i = totals.length - 2; i >= 0 && totals[i]!.reviews > 0; i--) streak++;
+  if (totals[totals.length - 1]!.reviews > 0) streak++;
+  const live = new Set((await getDb().item.findMany({ where: { retiredAt: null }, select: { id: true } })).map((i) => i.id));
+  const states = (await getDb().itemState.findMany({ where: { userId } })).filter((st) => live.has(st.itemId));
+  return {
+    due: dueForecast(states, learningDays(now, s.timeZone, s.dayStartHour, 0, 29)),
+    perDay: totals.slice(-30),
+    heatmap: heatmap(totals),
+    retention: trueRetention(logs, year.slice(-30)),
+    streak,
+  };
+}
+
+describe("kept past days", () => {
+  it("agree with a fresh computation after reviews, late reviews, undos, a zone change and day changes", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const random = rng(19);
+    const cards = getCourse().course.topics.flatMap((t) => t.cards.map((c) => c.id));
+    const versions = new Map<string, number>();
+    let t = Date.UTC(2026, 9, 20, 9, 0); // 20 October 2026, 11:00 in Berlin
+    let n = 0;
+    let late = 0;
+    let undos = 0;
+    let keptReads = 0;
+    for (let step = 0; step < 40; step++) {
+      t += Math.floor((3 + random() * 27) * HOUR);
+      vi.setSystemTime(t);
+      for (let k = 0, m = 1 + Math.floor(random() * 4); k < m; k++) {
+        // A card reviewed before, or (one time in five) a new card reviewed "days ago" from the outbox.
+        const backdate = random() < 0.2;
+        const pool = backdate ? cards.filter((c) => !versions.has(c)) : [...versions.keys(), ...cards.slice(0, 30)];
+        const itemId = pool[Math.floor(random() * pool.length)]!;
+        const at = backdate ? new Date(t - Math.floor((0.5 + random() * 3) * DAY)) : new Date(t);
+        const res = await recordReview(
+          userId,
+          { itemId, rating: (1 + Math.floor(random() * 4)) as 1 | 2 | 3 | 4, clientId: `days-${n++}`, version: versions.get(itemId) ?? 0, durationMs: Math.floor(random() * 20_000), source: "review" },
+          at,
+        );
+        if (res.status === "recorded") {
+          versions.set(itemId, res.version);
+          if (backdate) late++;
+        }
+      }
+      if (random() < 0.25) {
+        // Undo now, or a little after the next day began (the review is then on a kept day).
+        const nextDay = random() < 0.5;
+        vi.setSystemTime((t += nextDay ? 20 * HOUR : 60_000));
+        if (nextDay) await getStats(userId, new Date(t)); // keeps the day the review is on, if it is over
+        const res = await undoLastReview(userId, `days-undo-${n++}`, new Date(t));
+        if (res.status === "undone") {
+          versions.set(res.itemId, res.version);
+          undos++;
+        }
+      }
+      if (step === 25) await getDb().settings.update({ where: { userId }, data: { timeZone: "America/New_York" } });
+      if (random() < 0.3) resetStatsCache(); // a new process: only what the database keeps
+      const now = new Date(t);
+      const [stats, streak, expected] = await Promise.all([getStats(userId, now), getStreak(userId, now), fresh(now)]);
+      expect(stats.perDay, `step ${step}`).toEqual(expected.perDay.map(({ key, reviews, timeMs }) => ({ key, reviews, timeMs })));
+      expect(stats.heatmap, `step ${step}`).toEqual(expected.heatmap);
+      expect({ young: stats.retention.young, mature: stats.retention.mature, all: stats.retention.all }, `step ${step}`).toEqual(expected.retention);
+      expect(stats.streak.days, `step ${step}`).toBe(expected.streak);
+      expect(stats.due, `step ${step}`).toEqual(expected.due);
+      expect(streak.days, `step ${step}`).toBe(expected.streak);
+      const kept = await getSql().all(all(`SELECT "day" FROM "ReviewDay" WHERE "userId" = ?`, userId));
+      if (kept.length > 0) keptReads++;
+    }
+    // The walk really went through every case.
+    expect(late).toBeGreaterThan(3);
+    expect(undos).toBeGreaterThan(3);
+    expect(keptReads).toBeGreaterThan(20);
+    const retained = await fresh(new Date(t));
+    expect(retained.retention.all.total).toBeGreaterThan(0);
+  }, 120_000);
+});
