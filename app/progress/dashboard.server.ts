@@ -9,7 +9,7 @@ import { buildQueue, type QueueState } from "~/domain/queue";
 import type { MemoryState } from "~/domain/scheduler";
 import { countsToday } from "~/review/review.server";
 import { courseMastery, loadMasteryInputs, type MasteryInputs } from "./mastery.server";
-import { learnerSettings, reviewsPerDay } from "./queries.server";
+import { learnerSettings, totalsPerDay } from "./queries.server";
 import { getStreak } from "./stats.server";
 
 export interface DashboardTopic {
@@ -79,12 +79,13 @@ function dueToday(inputs: MasteryInputs, opened: Set<string>, now: Date, dayEnd:
 export async function getDashboard(userId: string, now: Date): Promise<DashboardData> {
   const settings = await learnerSettings(userId);
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
-  const [done, inputs, streak, [ratingsToday]] = await Promise.all([
+  const [done, inputs, streak, [today]] = await Promise.all([
     countsToday(userId, day.start, day.end),
     loadMasteryInputs(userId, settings),
     getStreak(userId, now, settings),
-    reviewsPerDay(userId, [day]),
+    totalsPerDay(userId, [day]),
   ]);
+  const ratingsToday = today?.reviews ?? 0;
   const opened = inputs.opened;
   const courseTopics = getCourse().course.topics;
   const mastery = courseMastery(inputs, now, { forecast: false });
