@@ -4,7 +4,7 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/**", "app/generated/**", "node_modules/**", "content/**", "test-results/**", "playwright-report/**", "tests/.tmp/**", ".cache/**"] },
+  { ignores: ["build/**", "app/generated/**", "node_modules/**", "content/**", "test-results/**", "playwright-report/**", "tests/.tmp/**", ".cache/**", "public/exercise-worker.js", "public/exercise-judge.js", "public/python-*.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
