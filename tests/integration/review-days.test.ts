@@ -121,8 +121,9 @@ describe("kept past days", () => {
         const at = backdate ? new Date(t - Math.floor((0.5 + random() * 3) * DAY)) : new Date(t);
         const res = await recordReview(
           userId,
-          { itemId, rating: (1 + Math.floor(random() * 4)) as 1 | 2 | 3 | 4, clientId: `days-${n++}`, version: versions.get(itemId) ?? 0, durationMs: Math.floor(random() * 20_000), source: "review" },
-          at,
+          // The client's own time goes in reviewedAt; the server clamps it to today (ADR 013), so a late review lands on today.
+          { itemId, rating: (1 + Math.floor(random() * 4)) as 1 | 2 | 3 | 4, clientId: `days-${n++}`, version: versions.get(itemId) ?? 0, durationMs: Math.floor(random() * 20_000), source: "review", reviewedAt: at.getTime() },
+          new Date(t),
         );
         if (res.status === "recorded") {
           versions.set(itemId, res.version);
