@@ -1,0 +1,148 @@
+/**
+ * The Python half of the runner, shared by the browser worker and by the
+ * content check in Node: it runs the learner's module in a fresh namespace,
+ * calls their function, and turns what it returns into plain data (lists,
+ * dicts with string keys, numbers including NaN and infinities, strings,
+ * booleans, None) within size caps, so nothing huge or odd leaves Python.
+ * Errors come back as one line with the learner's line number.
+ */
+import { ERROR_MAX_CHARS, VALUE_MAX_CHARS, VALUE_MAX_ITEMS } from "./protocol";
+
+export const HARNESS_PY = String.raw`
+import sys as _sys
+import traceback as _traceback
+
+_LEARNER_FILE = "<exercise>"
+_MAX_ITEMS = ${VALUE_MAX_ITEMS}
+_MAX_CHARS = ${VALUE_MAX_CHARS}
+_MAX_ERROR = ${ERROR_MAX_CHARS}
+
+
+class _Refused(Exception):
+    pass
+
+
+def _cut(text):
+    text = str(text)
+    return text if len(text) <= _MAX_ERROR else text[:_MAX_ERROR] + "…"
+
+
+def _learner_line(tb):
+    line = None
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == _LEARNER_FILE:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _describe(error):
+    if isinstance(error, RecursionError):
+        head = "RecursionError: maximum recursion depth exceeded"
+        hint = ": check that your recursion has a base case"
+    else:
+        try:
+            message = str(error)
+        except Exception:
+            message = "(a message that cannot be shown)"
+        head = type(error).__name__ + (": " + _cut(message) if message else "")
+        hint = ""
+    if isinstance(error, SyntaxError) and error.lineno:
+        return _cut("SyntaxError: " + str(error.msg) + " (line " + str(error.lineno) + ")")
+    line = _learner_line(error.__traceback__)
+    return _cut(head + (" (line " + str(line) + ")" if line else "") + hint)
+
+
+def _plain(value):
+    budget = [_MAX_ITEMS, _MAX_CHARS]
+
+    def walk(v, depth):
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise _Refused("your function returned more than " + str(_MAX_ITEMS) + " items")
+        if depth > 64:
+            raise _Refused("your function returned a value nested more than 64 levels deep")
+        if v is None or isinstance(v, (bool, float)):
+            return v
+        if isinstance(v, int):
+            return v if -(2**53) <= v <= 2**53 else float(v)
+        if isinstance(v, str):
+            budget[1] -= len(v)
+            if budget[1] < 0:
+                raise _Refused("your function returned more than " + str(_MAX_CHARS) + " characters of text")
+            return v
+        if isinstance(v, (list, tuple)):
+            return [walk(x, depth + 1) for x in v]
+        if isinstance(v, dict):
+            out = {}
+            for k, x in v.items():
+                if not isinstance(k, (str, int)) or isinstance(k, bool):
+                    raise _Refused("dict keys must be strings or ints, got a " + type(k).__name__ + " key")
+                out[str(k)] = walk(x, depth + 1)
+            return out
+        if isinstance(v, (bytes, bytearray)):
+            budget[0] -= len(v)
+            if budget[0] < 0:
+                raise _Refused("your function returned more than " + str(_MAX_ITEMS) + " items")
+            return list(v)
+        if isinstance(v, (set, frozenset)):
+            raise _Refused("your function returned a " + type(v).__name__ + "; return a list instead")
+        raise _Refused("your function returned a " + type(v).__name__ + ", which is not plain data (lists, dicts, numbers, strings, True/False, None)")
+
+    return walk(value, 0)
+
+
+class _Module:
+    def __init__(self):
+        self.fn = None
+
+
+_current = _Module()
+
+
+def _as_load(code, function_name):
+    """Runs the learner's module in a fresh namespace; returns an error message or None."""
+    _current.fn = None
+    namespace = {"__name__": "exercise", "__builtins__": __builtins__}
+    try:
+        compiled = compile(code, _LEARNER_FILE, "exec")
+    except SyntaxError as e:
+        return _cut("SyntaxError: " + str(e.msg) + (" (line " + str(e.lineno) + ")" if e.lineno else ""))
+    try:
+        exec(compiled, namespace)
+    except BaseException as e:
+        if isinstance(e, (KeyboardInterrupt,)):
+            raise
+        return "Your code raised an error while loading: " + _describe(e)
+    finally:
+        _flush()
+    fn = namespace.get(function_name)
+    if not callable(fn):
+        return "Define a function named " + function_name + "."
+    _current.fn = fn
+    return None
+
+
+def _as_call(args):
+    """Calls the learner's function: (True, plain value) or (False, message)."""
+    try:
+        result = _current.fn(*args)
+    except BaseException as e:
+        return (False, _describe(e))
+    finally:
+        _flush()
+    try:
+        return (True, _plain(result))
+    except _Refused as e:
+        return (False, _cut(str(e)))
+    except RecursionError:
+        return (False, "your function returned a value nested too deeply")
+
+
+def _flush():
+    try:
+        _sys.stdout.flush()
+        _sys.stderr.flush()
+    except Exception:
+        pass
+`;
