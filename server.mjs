@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import express from "express";
 import compression from "compression";
 import { createRequestHandler } from "@remix-run/express";
+import { pyodideFiles } from "./pyodide-files.mjs";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dev = process.argv.includes("--dev");
@@ -40,13 +41,29 @@ app.set("trust proxy", process.env.TRUST_PROXY === "1");
 // Where the exercise runner's worker lives: it gets its own, stricter policy.
 const WORKER_PATH = "/exercise-worker.js";
 
+// The Python runner (app/python-runner/): its module worker may load scripts and
+// files from the app's Pyodide folder only, and compile WebAssembly; its grading
+// worker may eval the property checks and reach nothing.
+const PYTHON_WORKER_PATH = "/python-worker.js";
+const PYTHON_CHECK_WORKER_PATH = "/python-check-worker.js";
+const pyodide = pyodideFiles();
+function pythonWorkerPolicy(req) {
+  // The host the browser used (a trusted proxy's forwarded one): the policy names exactly that origin's Pyodide folder.
+  const forwarded = process.env.TRUST_PROXY === "1" ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+  const host = forwarded || req.get("host") || "";
+  const here = /^[\w.:[\]-]+$/.test(host) ? `${host}${pyodide.urlPath}` : "'none'";
+  return `default-src 'none'; script-src ${here} 'wasm-unsafe-eval'; connect-src ${here}`;
+}
+
 app.use((req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");
   res.locals.cspNonce = nonce;
-  const isWorker = req.path === WORKER_PATH;
+  const isWorker = req.path === WORKER_PATH || req.path === PYTHON_CHECK_WORKER_PATH;
   res.setHeader(
     "Content-Security-Policy",
-    isWorker
+    req.path === PYTHON_WORKER_PATH
+      ? pythonWorkerPolicy(req)
+      : isWorker
       ? "default-src 'none'; script-src 'self' 'unsafe-eval'"
       : [
           "default-src 'self'",
@@ -96,6 +113,9 @@ app.use((req, res, next) => {
 });
 
 app.use(compression());
+
+// Pyodide, served by the app itself (no CDN), only ever fetched by the Python worker.
+app.use(pyodide.urlPath, express.static(pyodide.dir, { immutable: true, maxAge: "1y", index: false, fallthrough: false }));
 
 if (vite) {
   app.use(vite.middlewares);

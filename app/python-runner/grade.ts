@@ -65,7 +65,7 @@ export async function gradePython(spec: GradingSpec, call: PythonCaller, now: ()
     const args = shown ? t.args.map((a) => formatValue(a)).join(", ") : undefined;
     const expected = shown ? formatValue(t.expected) : undefined;
     if (!outcome) {
-      push({ name: t.name, kind, passed: false, message: "Not run.", args, expected, ms: 0 });
+      push({ name: t.name, kind, passed: false, message: "Not run: the run was stopped before this test.", args, expected, ms: 0 });
       return;
     }
     if (!outcome.ok) {
@@ -94,7 +94,7 @@ export async function gradePython(spec: GradingSpec, call: PythonCaller, now: ()
     const t0 = now();
     const outcome = outcomes.get(`property-${i}`);
     if (!outcome) {
-      push({ name: p.name, kind: "property", passed: false, message: "Not run.", ms: 0 });
+      push({ name: p.name, kind: "property", passed: false, message: "Not run: the run was stopped before this test.", ms: 0 });
       continue;
     }
     if (!outcome.ok) {

@@ -18,6 +18,8 @@ import { newClientId } from "~/review/outbox";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import exerciseStyles from "~/styles/exercises.css?url";
+// Python track (app/python-runner/): language choice and the Python runner.
+import { LanguagePicker, runPython, useExerciseLanguage } from "~/python-runner/language";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: exerciseStyles }];
 
@@ -110,6 +112,9 @@ export default function Exercise() {
   const [revealError, setRevealError] = useState<string | null>(null);
   const apiUrl = `/api/exercises/${encodeURIComponent(data.id)}`;
   const revealed = solution !== null || revealedHere;
+  const lang = useExerciseLanguage(data, editor); // Python track
+  const functionName = lang.language === "python" && data.python ? data.python.functionName : data.functionName;
+  const [pythonSolution, setPythonSolution] = useState<string | null>(data.python?.solution ?? null); // Python track
 
   // A different exercise (client-side navigation): start over.
   useEffect(() => {
@@ -118,9 +123,10 @@ export default function Exercise() {
     setSave({ kind: "idle" });
     setFailedRuns(data.failedInCycle);
     setSolution(data.solution);
+    setPythonSolution(data.python?.solution ?? null); // Python track
     setRevealedHere(false);
     setAnnouncement("");
-  }, [data.id, data.failedInCycle, data.solution]);
+  }, [data.id, data.failedInCycle, data.solution, data.python]);
 
   const run = useCallback(async () => {
     if (running.current) return;
@@ -129,9 +135,10 @@ export default function Exercise() {
     setAnnouncement("Running the tests…");
     setProgress("Starting…");
     const code = editor.current?.getCode() ?? "";
-    const result = await runInWorker(code, spec, {
-      onProgress: (done, total, current) => setProgress(current ? `Running test ${done + 1} of ${total}: ${current}` : `${done} of ${total} done`),
-    });
+    const runOptions = {
+      onProgress: (done: number, total: number, current: string | null) => setProgress(current ? `Running test ${done + 1} of ${total}: ${current}` : `${done} of ${total} done`),
+    };
+    const result = lang.language === "python" && data.python ? await runPython(code, spec, data.python, runOptions) : await runInWorker(code, spec, runOptions); // Python track
     running.current = false;
     setBusy(false);
     setProgress("");
@@ -150,17 +157,18 @@ export default function Exercise() {
       durationMs: String(Math.min(Math.round(Date.now() - loadedAt.current), 86_400_000)),
       code,
       revealed: String(revealed),
+      language: lang.language, // Python track
     }).then((res) => {
       if (res.ok) setSave({ kind: "saved", text: savedText(res.note, res.rating, res.due) });
       else setSave({ kind: "error", text: `Not saved: ${res.error}. Your code is still here; run the tests again to retry.` });
     });
     pendingSave.current = saving;
     await saving;
-  }, [apiUrl, data.version, revealed, spec]);
+  }, [apiUrl, data.version, revealed, spec, lang.language, data.python]);
 
   const reset = () => {
     setDialog(null);
-    editor.current?.setCode(data.starter);
+    editor.current?.setCode(lang.starterFor(lang.language)); // Python track
     editor.current?.focus();
   };
 
@@ -179,6 +187,7 @@ export default function Exercise() {
       return;
     }
     setSolution(res.solution);
+    setPythonSolution(res.pythonSolution); // Python track
     setRevealedHere(true);
   };
 
@@ -227,7 +236,7 @@ export default function Exercise() {
               <h3>{t.name}</h3>
               <dl>
                 <dt>
-                  Call <code>{data.functionName}</code> with
+                  Call <code>{functionName}</code> with
                 </dt>
                 <dd>
                   <pre className="data" tabIndex={0} role="group" aria-label={`Arguments of test ${i + 1}`}>
@@ -248,12 +257,13 @@ export default function Exercise() {
 
       <section aria-labelledby="code-title" className="exercise-code">
         <h2 id="code-title">Your code</h2>
+        {lang.hasPython ? <LanguagePicker language={lang.language} onChange={lang.choose} /> : null /* Python track */}
         <CodeEditor
           key={`${data.id}${data.review ? "-review" : ""}`}
           ref={editor}
-          id="exercise-code" label={`Your implementation of ${data.functionName}`} initialCode={data.initialCode} describedBy="editor-help" onRun={run} />
+          id="exercise-code" label={`Your implementation of ${functionName}`} initialCode={data.initialCode} describedBy="editor-help" onRun={run} />
         <p id="editor-help" className="hint">
-          JavaScript or TypeScript. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) runs the tests. In the editor, Tab indents;
+          {lang.language === "python" ? "Python 3 with its standard library (no numpy)." : "JavaScript or TypeScript."} <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) runs the tests. In the editor, Tab indents;
           press Esc, then Tab, to move on. Limits: {TEST_TIME_LIMIT_MS / 1000} s per test, {RUN_TIME_LIMIT_MS / 1000} s per run.
         </p>
         <div className="exercise-actions">
@@ -304,7 +314,7 @@ export default function Exercise() {
           </h2>
           <p className="muted">Read-only. Compare it with your code, then write your own version: the exercise comes back for review soon.</p>
           <pre className="code solution" tabIndex={0} role="group" aria-label="Reference solution code">
-            <code>{solution}</code>
+            <code>{lang.language === "python" && pythonSolution !== null ? pythonSolution : solution}</code>
           </pre>
         </section>
       ) : null}
