@@ -146,3 +146,20 @@ def _flush():
     except Exception:
         pass
 `;
+
+/**
+ * Pyodide turns None into `undefined`; plain data says `null` (as JSON and the
+ * JavaScript references do). The harness already bounded the value's size.
+ */
+export function noneToNull(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = noneToNull(value[i]);
+    return value;
+  }
+  if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    for (const k of Object.keys(obj)) obj[k] = noneToNull(obj[k]);
+  }
+  return value;
+}

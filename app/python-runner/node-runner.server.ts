@@ -4,24 +4,18 @@
  * Only our own reference and starter code runs here, so there is no sandbox.
  */
 import path from "node:path";
-import { createRequire } from "node:module";
 import type { PyodideInterface } from "pyodide";
-import { HARNESS_PY } from "./harness";
+import { pyodideFiles } from "../../pyodide-files.mjs";
+import { HARNESS_PY, noneToNull } from "./harness";
 import type { PythonCaller } from "./grade";
 import type { CallOutcome } from "./protocol";
 
 let loading: Promise<PyodideInterface> | null = null;
 
-export function pyodideDir(): string {
-  const dir = process.env.PYODIDE_DIR;
-  if (dir) return path.resolve(dir);
-  return path.dirname(createRequire(import.meta.url).resolve("pyodide/package.json"));
-}
-
 export function nodePyodide(): Promise<PyodideInterface> {
   loading ??= (async () => {
     const { loadPyodide } = (await import("pyodide")) as typeof import("pyodide");
-    const py = await loadPyodide({ indexURL: pyodideDir() + path.sep, stdout: () => {}, stderr: () => {} });
+    const py = await loadPyodide({ indexURL: pyodideFiles().dir + path.sep, stdout: () => {}, stderr: () => {} });
     py.runPython(HARNESS_PY);
     return py;
   })();
@@ -44,7 +38,7 @@ export async function nodeCaller(code: string, functionName: string): Promise<Py
       args.destroy();
       const [ok, value] = res.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
       res.destroy();
-      outcomes.set(c.id, ok ? { id: c.id, ok: true, value } : { id: c.id, ok: false, error: String(value) });
+      outcomes.set(c.id, ok ? { id: c.id, ok: true, value: noneToNull(value) } : { id: c.id, ok: false, error: String(value) });
     }
     return { outcomes };
   };

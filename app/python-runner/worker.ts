@@ -13,7 +13,7 @@
  * Built into public/python-worker.js by scripts/build-python-worker.mjs.
  */
 import type { PyodideInterface } from "pyodide";
-import { HARNESS_PY } from "./harness";
+import { HARNESS_PY, noneToNull } from "./harness";
 import { CONSOLE_MAX_CHARS, CONSOLE_MAX_LINES, type PageToPython, type PythonToPage } from "./protocol";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -124,7 +124,7 @@ function runCalls(calls: { id: string; args: unknown[] }[]) {
     args.destroy();
     const [ok, value] = res.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
     res.destroy();
-    if (ok) post({ type: "result", id: c.id, ok: true, value });
+    if (ok) post({ type: "result", id: c.id, ok: true, value: noneToNull(value) });
     else post({ type: "result", id: c.id, ok: false, error: String(value) });
   }
 }
