@@ -50,11 +50,19 @@ function startPython(indexURL: string, workerUrl: string): Loaded {
   return { worker, ready };
 }
 
-/** Starts a Python worker now, so the next run finds Pyodide loaded. */
+/**
+ * Starts a Python worker now, so the next run finds Pyodide loaded. The page's
+ * <body data-python-runner> says "loading" or "ready" (benchmarks wait on it).
+ */
 export function prewarmPython(indexURL: string, workerUrl = PYTHON_WORKER_URL): Promise<string | null> {
   if (!spare || spare.indexURL !== indexURL) {
     spare?.loaded.worker.terminate();
-    spare = { indexURL, loaded: startPython(indexURL, workerUrl) };
+    const loaded = startPython(indexURL, workerUrl);
+    spare = { indexURL, loaded };
+    document.body.dataset.pythonRunner = "loading";
+    void loaded.ready.then((error) => {
+      if (spare?.loaded === loaded) document.body.dataset.pythonRunner = error ? "failed" : "ready";
+    });
   }
   return spare.loaded.ready;
 }
@@ -63,6 +71,7 @@ function takeSpare(indexURL: string, workerUrl: string): Loaded {
   if (spare && spare.indexURL === indexURL) {
     const { loaded } = spare;
     spare = null;
+    delete document.body.dataset.pythonRunner;
     return loaded;
   }
   return startPython(indexURL, workerUrl);

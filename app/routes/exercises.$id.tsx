@@ -261,7 +261,7 @@ export default function Exercise() {
         <CodeEditor
           key={`${data.id}${data.review ? "-review" : ""}`}
           ref={editor}
-          id="exercise-code" label={`Your implementation of ${functionName}`} initialCode={data.initialCode} describedBy="editor-help" onRun={run} />
+          id="exercise-code" label={`Your implementation of ${functionName}`} initialCode={data.initialCode} describedBy="editor-help" onRun={run} language={lang.language} />
         <p id="editor-help" className="hint">
           {lang.language === "python" ? "Python 3 with its standard library (no numpy)." : "JavaScript or TypeScript."} <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) runs the tests. In the editor, Tab indents;
           press Esc, then Tab, to move on. Limits: {TEST_TIME_LIMIT_MS / 1000} s per test, {RUN_TIME_LIMIT_MS / 1000} s per run.
