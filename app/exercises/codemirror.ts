@@ -52,7 +52,8 @@ export interface CodeMirrorHandle {
 }
 
 async function languageSupport(language: "javascript" | "python"): Promise<Extension> {
-  if (language === "python") return (await import("@codemirror/lang-python")).python();
+  // Python lines wrap: a scroller that scrolls sideways is a region the keyboard cannot reach (axe).
+  if (language === "python") return [(await import("@codemirror/lang-python")).python(), EditorView.lineWrapping];
   return javascript({ typescript: true });
 }
 
@@ -89,7 +90,7 @@ export function createCodeMirror(parent: HTMLElement, doc: string, options: Code
         ),
         basicSetup,
         syntaxHighlighting(accessibleHighlight),
-        languageSlot.of(wanted === "python" ? [] : javascript({ typescript: true })),
+        languageSlot.of(wanted === "python" ? EditorView.lineWrapping : javascript({ typescript: true })),
         EditorState.tabSize.of(2),
         EditorView.contentAttributes.of(contentAttributes),
         EditorView.updateListener.of((update) => {

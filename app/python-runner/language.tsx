@@ -73,7 +73,11 @@ export function useExerciseLanguage(data: LanguageData, editor: React.RefObject<
   );
 
   // A new exercise: its own draft decides; without one, the language this learner picked last time.
+  // Only on a new exercise: a revalidated loader must not reset what is in the editor.
+  const shownId = useRef<string | null>(null);
   useEffect(() => {
+    if (shownId.current === data.id) return;
+    shownId.current = data.id;
     codes.current = {};
     current.current = data.language;
     setLanguage(data.language);

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, hydrated, signUp, test } from "./fixtures";
+import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
 
 // The Python track: the bpe-encode exercise has a Python variant (starter.py / solution.py).
 const BPE = "tok-ex-bpe-encode";
@@ -37,12 +37,21 @@ test("a Python exercise passes and fails, and the language choice is remembered"
   await expect(summary(page)).toContainText(`of ${TOTAL} tests passed.`, { timeout: 120_000 });
   await expect(summary(page)).not.toContainText("Well done");
   await expect(page.locator(".result.fail").first()).toBeVisible();
+  await expectAccessible(page); // the language picker, the Python editor, failed results
 
   await setCode(page, pySolution);
   await run(page);
   await expect(summary(page)).toHaveText(`${TOTAL} of ${TOTAL} tests passed. Well done!`, { timeout: 30_000 });
   await expect(page.locator(".result.pass")).toHaveCount(TOTAL);
   await expect(page.getByText(/^Saved\./)).toBeVisible();
+
+  // Keyboard: the picker is one radio group; arrows switch the language.
+  await page.getByRole("radio", { name: "Python" }).focus();
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.getByRole("radio", { name: "JavaScript" })).toBeChecked();
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByRole("radio", { name: "Python" })).toBeChecked();
+  await expect(page.locator("textarea#exercise-code")).toHaveValue(pySolution); // the Python code came back
 
   // The draft is Python code and reopens as Python; a Python error names the learner's line.
   await page.reload();
