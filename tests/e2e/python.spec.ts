@@ -68,7 +68,8 @@ test("a Python exercise passes and fails, and the language choice is remembered"
   await expect(page.locator("textarea#exercise-code")).toHaveValue(fs.readFileSync(path.join(dir, "starter.ts"), "utf8"));
 });
 
-test("an endless Python loop is stopped within its limit, and learner Python cannot reach the network", async ({ page }) => {
+// Runs only in the browser (nothing here depends on the database): once per CI run, not once per database.
+test("an endless Python loop is stopped within its limit, and learner Python cannot reach the network", { tag: "@content" }, async ({ page }) => {
   test.setTimeout(240_000);
   const requested: string[] = [];
   page.on("request", (r) => requested.push(new URL(r.url()).pathname));
