@@ -115,7 +115,12 @@ app.use((req, res, next) => {
 app.use(compression());
 
 // Pyodide, served by the app itself (no CDN), only ever fetched by the Python worker.
-app.use(pyodide.urlPath, express.static(pyodide.dir, { immutable: true, maxAge: "1y", index: false, fallthrough: false }));
+// Only the folder's own files (not the package's node_modules/ or anything below it).
+app.use(
+  pyodide.urlPath,
+  (req, res, next) => (req.path.slice(1).includes("/") ? res.status(404).type("text/plain").send("Not found") : next()),
+  express.static(pyodide.dir, { immutable: true, maxAge: "1y", index: false, fallthrough: false }),
+);
 
 if (vite) {
   app.use(vite.middlewares);

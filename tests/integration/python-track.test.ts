@@ -49,6 +49,7 @@ describe("Pyodide, served by the app", () => {
     expect(((await lock.json()) as { info: { python: string } }).info.python).toMatch(/^3\.\d+/);
     expect((await fetch(`${server.url}/pyodide/000000000000/pyodide-lock.json`)).status).toBe(404);
     expect((await fetch(`${server.url}${indexURL}..%2Fpackage.json`)).status).toBeGreaterThanOrEqual(400);
+    expect((await fetch(`${server.url}${indexURL}node_modules/ws/package.json`)).status).toBe(404);
 
     const worker = await fetch(`${server.url}/python-worker.js`);
     const host = new URL(server.url).host;
