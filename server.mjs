@@ -11,7 +11,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import express from "express";
 import compression from "compression";
-import { createRequestHandler } from "@remix-run/express";
+import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import { pyodideFiles } from "./pyodide-files.mjs";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -34,22 +34,41 @@ try {
   process.exit(1);
 }
 
+/**
+ * TRUST_PROXY is the number of proxies in front of the app (1 for one nginx).
+ * Express then takes the client address that many hops from the right of
+ * X-Forwarded-For (what the proxies appended), never what the client wrote.
+ */
+function proxyHops(value = process.env.TRUST_PROXY) {
+  if (value === undefined || value === "" || value === "0" || value === "false") return 0;
+  if (!/^\d{1,2}$/.test(value)) {
+    console.error(`TRUST_PROXY must be the number of proxies in front of the app (0 to 99), not "${value}"`);
+    process.exit(1);
+  }
+  return Number(value);
+}
+const hops = proxyHops();
+
+/** Every request body is counted as it arrives and cut off past this many bytes. */
+const MAX_BODY_BYTES = Number(process.env.MAX_BODY_BYTES ?? 1024 * 1024);
+
 const app = express();
 app.disable("x-powered-by");
-app.set("trust proxy", process.env.TRUST_PROXY === "1");
+app.set("trust proxy", hops);
 
-// Where the exercise runner's worker lives: it gets its own, stricter policy.
-const WORKER_PATH = "/exercise-worker.js";
+// The exercise runner's and judge's workers get their own, stricter policy:
+// eval for compiling, and no source at all, so even import() of a same-origin
+// script is refused before any request (docs/decisions/015-...).
+const WORKER_PATHS = new Set(["/exercise-worker.js", "/exercise-judge.js", "/python-check-worker.js"]);
 
 // The Python runner (app/python-runner/): its module worker may load scripts and
 // files from the app's Pyodide folder only, and compile WebAssembly; its grading
 // worker may eval the property checks and reach nothing.
 const PYTHON_WORKER_PATH = "/python-worker.js";
-const PYTHON_CHECK_WORKER_PATH = "/python-check-worker.js";
 const pyodide = pyodideFiles();
 function pythonWorkerPolicy(req) {
   // The host the browser used (a trusted proxy's forwarded one): the policy names exactly that origin's Pyodide folder.
-  const forwarded = process.env.TRUST_PROXY === "1" ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+  const forwarded = hops > 0 ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
   const host = forwarded || req.get("host") || "";
   const here = /^[\w.:[\]-]+$/.test(host) ? `${host}${pyodide.urlPath}` : "'none'";
   return `default-src 'none'; script-src ${here} 'wasm-unsafe-eval'; connect-src ${here}`;
@@ -58,13 +77,13 @@ function pythonWorkerPolicy(req) {
 app.use((req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");
   res.locals.cspNonce = nonce;
-  const isWorker = req.path === WORKER_PATH || req.path === PYTHON_CHECK_WORKER_PATH;
+  const isWorker = WORKER_PATHS.has(req.path);
   res.setHeader(
     "Content-Security-Policy",
     req.path === PYTHON_WORKER_PATH
       ? pythonWorkerPolicy(req)
       : isWorker
-      ? "default-src 'none'; script-src 'self' 'unsafe-eval'"
+      ? "default-src 'none'; script-src 'unsafe-eval'"
       : [
           "default-src 'self'",
           `script-src 'self' 'nonce-${nonce}'${dev ? " 'unsafe-inline'" : ""}`,
@@ -84,14 +103,44 @@ app.use((req, res, next) => {
   res.setHeader("X-Frame-Options", "DENY");
   res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
   res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  // HSTS only where the browser really came over TLS (directly or through a trusted proxy).
+  if (req.secure) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
   next();
 });
+
+/**
+ * An answer sent before the request's body was read: `Connection: close`, so the
+ * unread bytes are never taken for the next request on the socket. The socket then
+ * lingers a moment, dropping what the client still sends (at most LINGER_BYTES),
+ * before it closes: closing at once would reset the connection, and a reset can
+ * lose our answer before the client has read it.
+ */
+const LINGER_MS = 2_000;
+const LINGER_BYTES = 16 * 1024 * 1024;
+function refuse(req, res, status, message) {
+  if (!req.complete) {
+    res.setHeader("Connection", "close");
+    const socket = req.socket;
+    let dropped = 0;
+    req.on("data", (chunk) => {
+      dropped += chunk.length;
+      if (dropped > LINGER_BYTES) socket.destroy();
+    });
+    req.resume();
+    // Node calls destroySoon once a `Connection: close` answer is written.
+    socket.destroySoon = () => {
+      socket.end();
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+    };
+  }
+  res.status(status).type("text/plain").send(message);
+}
 
 // Cross-site request protection: a state-changing request must come from our own origin.
 // (Remix has its own Origin/Host check, which throws a 500 on a mismatch; this one runs
 // first and answers 403, and keeps the headers it reads consistent with ours.)
 app.use((req, res, next) => {
-  if (process.env.TRUST_PROXY !== "1") delete req.headers["x-forwarded-host"];
+  if (!hops) delete req.headers["x-forwarded-host"];
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
   const forwardedHost = req.get("x-forwarded-host")?.split(",")[0]?.trim();
   const expected = `${req.protocol}://${forwardedHost || req.get("host")}`;
@@ -106,10 +155,46 @@ app.use((req, res, next) => {
     }
   }
   if (!source || source !== expected) {
-    res.status(403).type("text/plain").send("Cross-site request refused: this request did not come from this site.");
+    refuse(req, res, 403, "Cross-site request refused: this request did not come from this site.");
     return;
   }
   next();
+});
+
+/**
+ * Reads every request body here, counting bytes as they arrive (chunked or not):
+ * past MAX_BODY_BYTES the answer is 413 and the rest is never read. Remix then
+ * gets the whole body from memory, so no route can read an unbounded one.
+ */
+app.use((req, res, next) => {
+  const hasBody = req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? 0) > 0;
+  if (!hasBody) return next();
+  const tooLarge = () => refuse(req, res, 413, `Request body too large: the limit is ${Math.round(MAX_BODY_BYTES / 1024)} KB.`);
+  if (Number(req.headers["content-length"] ?? 0) > MAX_BODY_BYTES) return tooLarge();
+  const chunks = [];
+  let size = 0;
+  let settled = false;
+  const onData = (chunk) => {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      settled = true;
+      req.off("data", onData);
+      chunks.length = 0;
+      tooLarge();
+      return;
+    }
+    chunks.push(chunk);
+  };
+  req.on("data", onData);
+  req.once("end", () => {
+    if (settled) return;
+    settled = true;
+    res.locals.body = Buffer.concat(chunks, size);
+    next();
+  });
+  req.once("error", () => {
+    settled = true;
+  });
 });
 
 app.use(compression());
@@ -129,21 +214,55 @@ if (vite) {
   app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
 }
 
-// The client address Remix sees is the socket's (or the proxy's first hop when
-// TRUST_PROXY=1); a header the client sends itself is never believed.
+// The client address Remix sees is the socket's (or, behind TRUST_PROXY proxies,
+// the address the outermost one saw); a header the client sends itself is never believed.
 app.use((req, _res, next) => {
   req.headers["x-client-ip"] = req.ip ?? req.socket.remoteAddress ?? "unknown";
   next();
 });
 
-app.all(
-  "*",
-  createRequestHandler({
-    build: vite ? loadBuild : build,
-    mode: process.env.NODE_ENV,
-    getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce }),
-  }),
-);
+// Pages and data are personal: no shared cache keeps them, and a browser's back
+// button asks again. Static files set their own caching above.
+app.use((_req, res, next) => {
+  res.setHeader("Cache-Control", "private, no-store");
+  next();
+});
+
+/** The Fetch Request Remix sees: our origin (as the cross-site check reads it) and the body read above. */
+function remixRequest(req, res) {
+  const host = req.get("x-forwarded-host")?.split(",")[0]?.trim() || req.get("host") || "localhost";
+  const url = new URL(req.originalUrl, `${req.protocol}://${host}`);
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+    else if (value !== undefined) headers.set(key, value);
+  }
+  const controller = new AbortController();
+  res.once("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(url.href, { method: req.method, headers, signal: controller.signal, body: hasBody ? (res.locals.body ?? null) : null });
+}
+
+async function sendResponse(res, response) {
+  // A route that sets its own caching (diagrams, the health check) replaces the default.
+  if (response.headers.has("Cache-Control")) res.removeHeader("Cache-Control");
+  res.statusMessage = response.statusText;
+  res.status(response.status);
+  for (const [key, value] of response.headers) res.append(key, value);
+  if (response.body) await writeReadableStreamToWritable(response.body, res);
+  else res.end();
+}
+
+const handleRequest = createRequestHandler(vite ? loadBuild : build, process.env.NODE_ENV);
+app.all("*", async (req, res, next) => {
+  try {
+    await sendResponse(res, await handleRequest(remixRequest(req, res), { cspNonce: res.locals.cspNonce }));
+  } catch (error) {
+    next(error);
+  }
+});
 
 const server = app.listen(port, host, () => {
   console.log(`Attention Span is serving on http://localhost:${port}`);

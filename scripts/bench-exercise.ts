@@ -10,6 +10,9 @@
  *    screen. Every run still starts a fresh worker; "warm" means its script is
  *    in the HTTP cache;
  *  - how long `while (true) {}` runs before the page stops it;
+ *  - a 20 MB return value and a 20 MB error message: time to the results, and
+ *    the longest the page's main thread was blocked meanwhile (a 10 ms timer
+ *    in the page records the largest gap between its ticks);
  *  - the gzip size of the JavaScript of the review, lesson and exercise routes:
  *    from the Remix manifest of the build (what each route needs to start), and
  *    measured in the browser (what a first visit actually transfers, lazy
@@ -23,6 +26,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import { loadCourse } from "../app/content/load.server";
+import { RUN_TIME_LIMIT_MS as RUN_LIMIT_MS } from "../app/exercises/run-in-worker";
 
 const baseURL = (process.argv[2] ?? process.env.BASE_URL ?? "http://localhost:3000").replace(/\/$/, "");
 const exerciseId = process.env.BENCH_EXERCISE ?? "att-ex-softmax";
@@ -60,7 +64,19 @@ async function setCode(page: Page, code: string) {
  * otherwise wrap its named functions in a helper the page does not have.
  */
 function timeRun(page: Page, until: "summary" | "stopped"): Promise<number> {
+  return timeRunBlocked(page, until).then((r) => r.ms);
+}
+
+/** Like timeRun, and also the largest gap between ticks of a 10 ms timer in the page (main thread blocked). */
+function timeRunBlocked(page: Page, until: "summary" | "stopped"): Promise<{ ms: number; blockedMs: number }> {
   return page.evaluate(`new Promise((resolve) => {
+    let last = performance.now();
+    let worstGap = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      worstGap = Math.max(worstGap, now - last);
+      last = now;
+    }, 10);
     const status = document.querySelector(".results-summary");
     const button = [...document.querySelectorAll("button")].find((b) => /Run tests/.test(b.textContent || ""));
     const done = ${JSON.stringify(until)} === "stopped"
@@ -72,12 +88,14 @@ function timeRun(page: Page, until: "summary" | "stopped"): Promise<number> {
       if (/Running the tests/.test(status.textContent || "")) started = true;
       else if (started && done()) {
         observer.disconnect();
-        resolve(performance.now() - t0);
+        const ms = performance.now() - t0;
+        clearInterval(ticker);
+        resolve({ ms, blockedMs: Math.max(worstGap, performance.now() - last) });
       }
     });
     observer.observe(document.querySelector(".exercise-results"), { childList: true, characterData: true, subtree: true });
     button.click();
-  })`) as Promise<number>;
+  })`) as Promise<{ ms: number; blockedMs: number }>;
 }
 
 async function grading(browser: Browser) {
@@ -94,16 +112,24 @@ async function grading(browser: Browser) {
   const cold = await timeRun(page, "summary");
   const summary = await page.locator(".results-summary").innerText();
   const times: number[] = [];
+  const inPage: number[] = [];
   for (let i = 0; i < runs; i++) {
     await page.getByText(/^Saved|^Not saved/).first().waitFor(); // let the previous save finish
     times.push(await timeRun(page, "summary"));
+    inPage.push(Number(await page.locator(".exercise-results").getAttribute("data-total-ms")));
   }
   times.sort((a, b) => a - b);
+  inPage.sort((a, b) => a - b);
 
   await setCode(page, `function ${found.function}() {\n  while (true) {}\n}`);
   const stop = await timeRun(page, "stopped");
   await setCode(page, `while (true) {}\nfunction ${found.function}() {}`);
   const stopTopLevel = await timeRun(page, "stopped");
+  await setCode(page, `function ${found.function}() {\n  return "x".repeat(20 * 1024 * 1024);\n}`);
+  const huge = await timeRunBlocked(page, "summary");
+  const hugeSummary = await page.locator(".results-summary").innerText();
+  await setCode(page, `function ${found.function}() {\n  throw new Error("y".repeat(20 * 1024 * 1024));\n}`);
+  const hugeError = await timeRunBlocked(page, "summary");
   // Still responsive: one more normal run.
   await setCode(page, found.solution);
   const after = await timeRun(page, "summary");
@@ -112,8 +138,12 @@ async function grading(browser: Browser) {
   console.log(`Grading ${exerciseId} (${summary.replace(/\s+/g, " ")}), reference solution, a fresh worker per run`);
   console.log(`  first run (worker script not cached): ${ms(cold)}`);
   console.log(`  warm, ${runs} runs: p50 ${ms(percentile(times, 50))}, p95 ${ms(percentile(times, 95))} (min ${ms(times[0]!)}, max ${ms(times[times.length - 1]!)})`);
+  console.log(`  of which runner + judge (worker start, compile, calls, verdict): p50 ${ms(percentile(inPage, 50))}, p95 ${ms(percentile(inPage, 95))}`);
   console.log(`Stopping while (true) {}: ${ms(stop)} from the click to the message (limit 2 s per test)`);
-  console.log(`  at the top level of the code: ${ms(stopTopLevel)}; next normal run afterwards: ${ms(after)}`);
+  console.log(`  at the top level of the code: ${ms(stopTopLevel)}`);
+  console.log(`A 20 MB string returned by every call (${hugeSummary.replace(/\s+/g, " ")}): ${ms(huge.ms)} to the results (run limit ${RUN_LIMIT_MS / 1000} s); page main thread blocked at most ${ms(huge.blockedMs)}`);
+  console.log(`An error with a 20 MB message from every call: ${ms(hugeError.ms)} to the results; page main thread blocked at most ${ms(hugeError.blockedMs)}`);
+  console.log(`Next normal run afterwards: ${ms(after)}`);
 }
 
 interface RemixManifest {
@@ -140,7 +170,7 @@ function manifestSizes() {
   const rows: [string, string, string[]][] = [
     ["review", "routes/review", []],
     ["lesson", "routes/lessons.$slug", lazy(/^(attention-heatmap|tokenizer|gpt2|cl100k_base)-.*\.js$/)],
-    ["exercise", "routes/exercises.$id", [...lazy(/^codemirror-.*\.js$/), "/exercise-worker.js"]],
+    ["exercise", "routes/exercises.$id", [...lazy(/^codemirror-.*\.js$/), "/exercise-worker.js", "/exercise-judge.js"]],
   ];
   console.log("JS per route, gzip -9 (from the build's Remix manifest):");
   for (const [name, id, later] of rows) {

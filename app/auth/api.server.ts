@@ -1,3 +1,5 @@
+import { NUL_MESSAGE } from "~/utils/fields";
+import { fieldWithNul } from "~/utils/http.server";
 import { getOptionalUser } from "./session.server";
 
 /** For JSON endpoints: a 401 with a message instead of a redirect to the login page. */
@@ -13,11 +15,14 @@ export async function formDataOr400(request: Request): Promise<FormData> {
   if (!type.includes("application/x-www-form-urlencoded") && !type.includes("multipart/form-data")) {
     throw Response.json({ ok: false, error: "Send the fields as a form (application/x-www-form-urlencoded)." }, { status: 415 });
   }
-  const length = Number(request.headers.get("content-length") ?? 0);
-  if (length > 256 * 1024) throw Response.json({ ok: false, error: "Request body too large." }, { status: 413 });
+  // Its size was already bounded by server.mjs, which reads every body first.
+  let form: FormData;
   try {
-    return await request.formData();
+    form = await request.formData();
   } catch {
     throw Response.json({ ok: false, error: "The request body is not a valid form." }, { status: 400 });
   }
+  const bad = fieldWithNul(form);
+  if (bad !== null) throw Response.json({ ok: false, error: `${bad}: ${NUL_MESSAGE}` }, { status: 400 });
+  return form;
 }

@@ -17,7 +17,8 @@ function sessionCookie() {
     httpOnly: true,
     sameSite: "lax",
     path: "/",
-    secure: process.env.NODE_ENV === "production" && process.env.INSECURE_COOKIES !== "1",
+    // Secure is decided per request (secureFor): only a request that came over TLS gets it.
+    secure: false,
     secrets: sessionSecrets(),
     maxAge: SESSION_DURATION_MS / 1000,
   });
@@ -49,9 +50,34 @@ export async function getOptionalUser(request: Request): Promise<SessionUser | n
   return { id: String(row.id), username: String(row.username), sessionId };
 }
 
+/**
+ * The cookie is Secure when the browser reached us over https: directly, or
+ * through the TRUST_PROXY proxies (the server builds request.url from their
+ * X-Forwarded-Proto). A plain-http LAN install then still gets a cookie the
+ * browser keeps; SECURE_COOKIES=1 forces Secure whatever the scheme.
+ */
+export function secureFor(request: Request): boolean {
+  return process.env.SECURE_COOKIES === "1" || new URL(request.url).protocol === "https:";
+}
+
+const ORIGIN = "http://redirect.invalid";
+const hasControl = (s: string) => [...s].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f);
+/**
+ * A path on this site to go to after logging in, or the fallback. Parsed the way
+ * a browser would (new URL), so "/\t/evil.example" or "/\\evil.example" cannot
+ * leave the origin; control characters are refused outright; the answer is the
+ * parsed, percent-encoded path, so it always fits in a Location header.
+ */
 export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/"): string {
-  if (typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
+  if (typeof to !== "string" || !to.startsWith("/") || to.includes("\\") || hasControl(to)) return fallback;
+  let url: URL;
+  try {
+    url = new URL(to, ORIGIN);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== ORIGIN || url.pathname.startsWith("//")) return fallback;
+  return url.pathname + url.search + url.hash;
 }
 
 function currentPath(request: Request) {
@@ -77,19 +103,19 @@ export async function requireAnonymous(request: Request) {
 }
 
 /** Creates a session row and returns the Set-Cookie header that carries it. */
-export async function startSession(userId: string): Promise<string> {
+export async function startSession(userId: string, request: Request): Promise<string> {
   const id = crypto.randomBytes(32).toString("base64url");
   await getDb().session.create({ data: { id, userId, expiresAt: new Date(Date.now() + SESSION_DURATION_MS) } });
-  return sessionCookie().serialize(id);
+  return sessionCookie().serialize(id, { secure: secureFor(request) });
 }
 
 export async function endSession(request: Request): Promise<string> {
   const sessionId = await readSessionId(request);
   if (sessionId) await getDb().session.deleteMany({ where: { id: sessionId } });
-  return sessionCookie().serialize("", { maxAge: 0 });
+  return sessionCookie().serialize("", { maxAge: 0, secure: secureFor(request) });
 }
 
-export async function endAllSessions(userId: string): Promise<string> {
+export async function endAllSessions(userId: string, request: Request): Promise<string> {
   await getDb().session.deleteMany({ where: { userId } });
-  return sessionCookie().serialize("", { maxAge: 0 });
+  return sessionCookie().serialize("", { maxAge: 0, secure: secureFor(request) });
 }

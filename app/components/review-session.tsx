@@ -4,7 +4,7 @@ import type { Presented } from "~/review/present.server";
 import type { ReviewView } from "~/review/actions.server";
 import type { Feedback } from "~/quiz/present.server";
 import { Outbox, newClientId, type ServerReply } from "~/review/outbox";
-import { QuestionFields } from "./question-fields";
+import { QuestionFields, useHydrated } from "./question-fields";
 import { QuizFeedback } from "./quiz-feedback";
 
 const RATINGS = [
@@ -16,14 +16,17 @@ const RATINGS = [
 
 interface Props {
   view: ReviewView;
-  summary: { reviewed: number; accuracy: number | null; timeMs: number };
+  summary: { reviewed: number; accuracy: number | null; timeMs: number; session: number };
   reveal: string | null;
-  feedback: (Feedback & { itemId: string; promptHtml: string }) | null;
+  feedback: (Feedback & { itemId: string; promptHtml: string; canOverrule: boolean; overruleClientId: string }) | null;
   undone: boolean;
+  rerated?: boolean;
 }
 
+type Left = { new: number; learning: number; review: number };
+
 type HistoryEntry = { entry: Presented; clientId: string };
-type ItemFeedback = Feedback & { itemId: string };
+type ItemFeedback = Feedback & { itemId: string; canOverrule?: boolean; rerated?: boolean; overruleClientId?: string };
 
 function fnv(s: string): string {
   let h = 2166136261;
@@ -42,7 +45,8 @@ function formatWhen(iso: string) {
   return d.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit", month: "short", day: "numeric" });
 }
 
-export function ReviewSession({ view, summary, reveal, feedback: serverFeedback, undone }: Props) {
+export function ReviewSession({ view, summary, reveal, feedback: serverFeedback, undone, rerated = false }: Props) {
+  const hydrated = useHydrated();
   const [entries, setEntries] = useState<Presented[]>(view.entries);
   const [index, setIndex] = useState(0);
   const [revealed, setRevealed] = useState(reveal !== null && view.entries[0]?.itemId === reveal);
@@ -50,7 +54,10 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
   const [doneHere, setDoneHere] = useState(0);
   const [pending, setPending] = useState(0);
   const [saveError, setSaveError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(undone ? "Last review undone." : null);
+  const [notice, setNotice] = useState<string | null>(undone ? "Last review undone." : rerated ? "Marked right: the question was rated again as a right answer." : null);
+  // What is left, as Anki shows it: new, learning and due reviews, each counted separately.
+  const [left, setLeft] = useState<Left>(view.counts);
+  const leave = useCallback((kind: Presented["queue"], by: number) => setLeft((l) => ({ ...l, [kind]: Math.max(0, l[kind] + by) })), []);
   const [answerError, setAnswerError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [refilling, setRefilling] = useState(false);
@@ -120,6 +127,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       .then((r) => {
         if (r.view) {
           setEntries(r.view.entries);
+          setLeft(r.view.counts);
           setIndex(0);
           setRemainingOnServer(r.view.remaining);
         }
@@ -149,10 +157,11 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       });
       history.current.push({ entry: current, clientId });
       setDoneHere((n) => n + 1);
+      leave(current.queue, -1);
       setNotice(null);
       advance();
     },
-    [current, outbox, advance],
+    [current, outbox, advance, leave],
   );
 
   const undoLast = useCallback(async () => {
@@ -166,6 +175,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       setRevealed(false);
       setFeedback(null);
       setDoneHere((n) => Math.max(0, n - 1));
+      leave(entry.queue, +1);
       setNotice("Last review undone.");
     };
     if (await outbox.takeBack(last.clientId)) {
@@ -189,7 +199,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       history.current.push(last);
       setNotice("Can't reach the server to undo; try again in a moment.");
     }
-  }, [index, outbox]);
+  }, [index, outbox, leave]);
 
   const undoing = useRef(false);
   const undo = useCallback(async () => {
@@ -216,8 +226,10 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
         if (reply.ok && reply.feedback) {
           setFeedback(reply.feedback);
           setDoneHere((n) => n + 1);
+          leave(current.queue, -1);
         } else if (res.status === 409) {
           setNotice(reply.error ?? "Already answered elsewhere.");
+          leave(current.queue, -1);
           advance();
         } else setAnswerError(reply.error ?? "That answer could not be checked.");
       } catch {
@@ -226,8 +238,31 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
         setBusy(false);
       }
     },
-    [current, advance],
+    [current, advance, leave],
   );
+
+  const overruleId = useRef(newClientId());
+  const overrule = useCallback(async () => {
+    if (!feedback) return;
+    setBusy(true);
+    try {
+      const res = await fetch("/api/review", {
+        method: "POST",
+        body: new URLSearchParams({ intent: "overrule", itemId: feedback.itemId, clientId: overruleId.current }),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      const reply = (await res.json()) as ServerReply;
+      if (reply.ok) {
+        setFeedback({ ...feedback, canOverrule: false, rerated: true });
+        overruleId.current = newClientId();
+      } else setNotice(reply.error ?? "That answer could not be changed.");
+    } catch {
+      setNotice("Can't reach the server; try again in a moment.");
+    } finally {
+      setBusy(false);
+    }
+  }, [feedback]);
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
@@ -259,17 +294,29 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
     return () => window.removeEventListener("keydown", onKey);
   }, [current, revealed, feedback, rate, undo, advance]);
 
-  const total = summary.reviewed + doneHere + Math.max(0, entries.length - index) + Math.max(0, remainingOnServer - entries.length);
-  const done = summary.reviewed + doneHere;
+  const done = summary.session + doneHere;
+  const toGo = left.new + left.learning + left.review;
+  const total = done + toGo;
   const [dismissed, setDismissed] = useState(false);
   const pageFeedback = serverFeedback && !dismissed ? serverFeedback : null;
 
   return (
     <div className="review">
       <div className="review-status">
-        <progress className="review-progress" max={Math.max(total, 1)} value={done} aria-label={`Reviewed ${done} of ${total} today`} />
-        <p className="muted">
-          {done} done · {Math.max(0, total - done)} to go
+        <progress className="review-progress" max={Math.max(total, 1)} value={done} aria-label={`${done} done this session, ${toGo} to go`} />
+        <p className="muted review-counts">
+          <span className="count-new" title="New items not seen before">
+            {left.new} new
+          </span>{" "}
+          ·{" "}
+          <span className="count-learning" title="Items in their learning steps">
+            {left.learning} learning
+          </span>{" "}
+          ·{" "}
+          <span className="count-due" title="Reviews due today">
+            {left.review} due
+          </span>{" "}
+          · {done} done this session
           {pending > 0 ? (
             <span className="unsaved" role="status">
               {" "}
@@ -292,7 +339,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       {pageFeedback ? (
         <div className="review-card">
           <div className="card-front" dangerouslySetInnerHTML={{ __html: pageFeedback.promptHtml }} />
-          <QuizFeedbackBlock feedback={pageFeedback} onContinue={() => setDismissed(true)} />
+          <QuizFeedbackBlock feedback={pageFeedback} onContinue={() => setDismissed(true)} onOverrule={null} busy={busy} />
         </div>
       ) : current ? (
         <div className="review-card" ref={cardRef} tabIndex={-1} aria-live="polite" aria-atomic="false">
@@ -306,7 +353,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
             feedback && feedback.itemId === current.itemId ? (
               <>
                 <div className="card-front" dangerouslySetInnerHTML={{ __html: current.question.promptHtml }} />
-                <QuizFeedbackBlock feedback={feedback} onContinue={advance} />
+                <QuizFeedbackBlock feedback={feedback} onContinue={advance} onOverrule={() => void overrule()} busy={busy} />
               </>
             ) : (
               <Form
@@ -344,7 +391,14 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
                 <Link className="button" to={current.href}>
                   Open the exercise
                 </Link>
-                <button type="button" className="secondary" onClick={advance}>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => {
+                    leave(current.queue, -1);
+                    advance();
+                  }}
+                >
                   Later
                 </button>
               </div>
@@ -355,11 +409,11 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
         <p role="status">Checking what is due…</p>
       ) : (
         <section className="review-summary" aria-labelledby="summary-title">
-          <h2 id="summary-title">{done > 0 ? "All done for now" : "Nothing is due"}</h2>
+          <h2 id="summary-title">{summary.reviewed + doneHere > 0 ? "All done for now" : "Nothing is due"}</h2>
           <dl className="stats">
             <div>
               <dt>Reviewed today</dt>
-              <dd>{done}</dd>
+              <dd>{summary.reviewed + doneHere}</dd>
             </div>
             <div>
               <dt>Accuracy</dt>
@@ -396,9 +450,41 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
           Undo last review <kbd>U</kbd>
         </button>
       </Form>
-      <p className="hint keys-hint">
-        Keys: <kbd>Space</kbd> or <kbd>Enter</kbd> show the answer, <kbd>1</kbd>–<kbd>4</kbd> rate, <kbd>U</kbd> undo.
-      </p>
+      {hydrated && current && !pageFeedback ? (
+        <p className="hint keys-hint">
+          Keys:{" "}
+          {current.kind === "card" ? (
+            revealed ? (
+              <>
+                <kbd>1</kbd>–<kbd>4</kbd> rate,{" "}
+              </>
+            ) : (
+              <>
+                <kbd>Space</kbd> or <kbd>Enter</kbd> show the answer,{" "}
+              </>
+            )
+          ) : current.kind === "quiz" ? (
+            feedback ? (
+              <>
+                <kbd>Enter</kbd> continues,{" "}
+              </>
+            ) : current.question.kind === "single" || current.question.kind === "multiple" ? (
+              <>
+                <kbd>1</kbd>–<kbd>{Math.min(current.question.choices.length, 9)}</kbd> {current.question.kind === "single" ? "choose" : "tick"}, <kbd>Enter</kbd> checks,{" "}
+              </>
+            ) : current.question.kind === "order" ? (
+              <>
+                <kbd>Alt</kbd>+<kbd>↑</kbd>/<kbd>↓</kbd> move a step, <kbd>Enter</kbd> checks,{" "}
+              </>
+            ) : (
+              <>
+                type, then <kbd>Enter</kbd> checks,{" "}
+              </>
+            )
+          ) : null}
+          <kbd>U</kbd> undo.
+        </p>
+      ) : null}
     </div>
   );
 }
@@ -468,9 +554,46 @@ function CardView({
   );
 }
 
-function QuizFeedbackBlock({ feedback, onContinue }: { feedback: ItemFeedback; onContinue: () => void }) {
+function QuizFeedbackBlock({
+  feedback,
+  onContinue,
+  onOverrule,
+  busy,
+}: {
+  feedback: ItemFeedback;
+  onContinue: () => void;
+  onOverrule: (() => void) | null;
+  busy: boolean;
+}) {
+  // Without JavaScript a double submit posts the same id, so it is stored once.
+  const overruleClientId = feedback.overruleClientId ?? "overrule-js-path";
   return (
     <QuizFeedback feedback={feedback}>
+      {feedback.rerated ? (
+        <p className="success" role="status">
+          Marked right: rated again as a right answer.
+        </p>
+      ) : feedback.canOverrule ? (
+        <Form
+          method="post"
+          className="overrule-form"
+          onSubmit={(e) => {
+            if (!onOverrule) return; // without JavaScript, or on the page after a plain-form answer: the form posts
+            e.preventDefault();
+            onOverrule();
+          }}
+        >
+          <input type="hidden" name="intent" value="overrule" />
+          <input type="hidden" name="itemId" value={feedback.itemId} />
+          <input type="hidden" name="clientId" value={overruleClientId} />
+          <p>
+            Typed it right in other words, or a slip the checker missed?{" "}
+            <button type="submit" className="secondary" disabled={busy}>
+              I was right
+            </button>
+          </p>
+        </Form>
+      ) : null}
       <p>
         {/* A link without JavaScript (back to the queue), a button-like dismiss with it. */}
         <a

@@ -79,7 +79,16 @@ const QuestionBase = {
   source: Id.optional(),
   difficulty: Difficulty,
 };
-const Choice = z.object({ id: Id.optional(), text: Text("choice text"), correct: z.boolean().default(false) }).strict();
+const Choice = z
+  .object({
+    id: Id.optional(),
+    text: Text("choice text"),
+    correct: z.boolean().default(false),
+    /** Why this choice is wrong, shown to a learner who picked it (for distractors that are common misconceptions). */
+    why: Text("why").optional(),
+  })
+  .strict()
+  .refine((c) => !(c.correct && c.why), { message: "why explains a wrong choice; a correct choice is explained by the question's explanation", path: ["why"] });
 
 export const SingleQuestion = z
   .object({ ...QuestionBase, kind: z.literal("single"), choices: z.array(Choice).min(2, "a single-choice question needs at least 2 choices") })
@@ -119,7 +128,17 @@ export type Question = z.infer<typeof Question>;
 const TestCase = z
   .object({ name: Text("test name"), args: z.array(z.unknown(), { required_error: "args (the argument list) is required" }), expected: z.unknown().optional() })
   .strict();
-const Property = z.object({ name: Text("property name"), args: z.array(z.unknown()), check: Text("check") }).strict();
+const ArgList = z.array(z.unknown(), { invalid_type_error: "each call is an argument list" });
+const Property = z
+  .object({
+    name: Text("property name"),
+    args: z.array(z.unknown()),
+    // Further calls of the learner's function: argument lists (outputs is an array), named argument
+    // lists (outputs is an object), or a JavaScript body computing either from `args`.
+    calls: z.union([z.array(ArgList), z.record(ArgList), Text("calls")]).optional(),
+    check: Text("check"),
+  })
+  .strict();
 
 export const ExerciseFile = z
   .object({
@@ -131,6 +150,10 @@ export const ExerciseFile = z
     difficulty: Difficulty,
     tolerance: z.object({ atol: z.number().nonnegative().default(1e-6), rtol: z.number().nonnegative().default(1e-5) }).strict().default({}),
     exact: z.boolean().default(false),
+    // The task says the function leaves its arguments unchanged: every call checks it.
+    readonlyArgs: z.boolean().default(false),
+    // Added to overflow and NaN messages, where there is a fix to suggest (e.g. "subtract the max before exp").
+    overflowHint: Text("overflowHint").optional(),
     prompt: Text("prompt"),
     tests: z.array(TestCase).min(1, "an exercise needs at least one visible test"),
     hidden: z.array(TestCase).default([]),

@@ -31,6 +31,63 @@ export function normaliseText(s: string): string {
     .trim();
 }
 
+/** Words that carry no meaning in a short answer: "the GELU activation function" names what "GELU activation" does. */
+const FILLER_WORDS = new Set(["the", "a", "an", "function"]);
+
+/** The form two short answers are compared in: normalised, filler words dropped. */
+export function canonicalAnswer(s: string): string {
+  return normaliseText(s)
+    .split(" ")
+    .filter((w) => !FILLER_WORDS.has(w))
+    .join(" ");
+}
+
+/**
+ * Optimal string alignment distance (Levenshtein plus swapping two neighbours,
+ * "resdiual" → "residual" is one edit), stopping early once it exceeds `max`.
+ */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, rows[i - 2]![j - 2]! + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    rows.push(row);
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/** Typos are forgiven only in answers this long (letters and digits, spaces not counted). */
+export const TYPO_MIN_LETTERS = 5;
+
+export type TextMatch = { kind: "exact"; accepted: string } | { kind: "typo"; accepted: string } | { kind: "none" };
+
+/**
+ * A typed answer against the accepted ones: equal after normalisation and
+ * without filler words, or one edit away from an accepted answer of at least
+ * five letters. Digits must agree exactly: "GPT-3" is not a typo of "GPT-2".
+ */
+export function matchText(given: string, accepted: readonly string[]): TextMatch {
+  const g = canonicalAnswer(given);
+  if (!g) return { kind: "none" };
+  for (const a of accepted) if (canonicalAnswer(a) === g) return { kind: "exact", accepted: a };
+  const digits = (s: string) => s.replace(/\D/g, "");
+  for (const a of accepted) {
+    const c = canonicalAnswer(a);
+    if (c.replace(/ /g, "").length < TYPO_MIN_LETTERS || digits(c) !== digits(g)) continue;
+    if (editDistance(g, c, 1) <= 1) return { kind: "typo", accepted: a };
+  }
+  return { kind: "none" };
+}
+
 /** Accepts "1050624", "1,050,624", "1 050 624", "1.05e6", "-0.5", "0,5" is refused (ambiguous). */
 export function parseNumber(s: string): number | null {
   const t = s.trim().replace(/[\s_]/g, "");
@@ -68,8 +125,7 @@ export function gradeAnswer(q: QuestionSpec, raw: RawAnswer): Graded {
     }
     case "text": {
       if (raw.value === undefined || normaliseText(raw.value) === "") return { ok: false, error: "Type an answer." };
-      const given = normaliseText(raw.value);
-      const correct = q.answers.some((a) => normaliseText(a) === given);
+      const correct = matchText(raw.value, q.answers).kind !== "none";
       return { ok: true, correct, answer: raw.value.trim().slice(0, 200) };
     }
     case "order": {

@@ -1,9 +1,16 @@
 /**
- * The exercise runner, a classic Web Worker served at /exercise-worker.js with
- * its own strict policy (`default-src 'none'; script-src 'self' 'unsafe-eval'`,
+ * The JavaScript runner, a classic Web Worker served at /exercise-worker.js
+ * with its own strict policy (`default-src 'none'; script-src 'unsafe-eval'`,
  * set by server.mjs): learner code may be compiled with `new Function`, and can
- * reach nothing. The page creates a fresh worker for every run, posts one
- * RunRequest, and terminates the worker when it is done or out of time.
+ * request nothing, not even a same-origin script. The page creates a fresh
+ * worker for every run, posts one RunRequest (protocol.ts), and terminates the
+ * worker when it is done or out of time.
+ *
+ * It only computes: it sends back what the learner's function returned, as
+ * capped plain data, and the page's judge decides. Everything this script
+ * relies on is taken before the learner's code runs (the bound postMessage,
+ * the copier's built-ins), and postMessage is then removed from the worker's
+ * global scope and prototype, so the learner's code cannot post anything.
  *
  * On top of the policy, network, import and worker APIs are replaced by getters
  * that throw a clear message (the policy would only fail them silently, later),
@@ -12,11 +19,14 @@
  * Built into public/exercise-worker.js by scripts/build-worker.mjs.
  */
 import { formatValue } from "~/domain/grading/compare";
-import { grade } from "~/domain/grading/run";
+import { createRunner } from "./execute";
 import { CONSOLE_MAX_CHARS, CONSOLE_MAX_LINES, type RunRequest, type WorkerMessage } from "./protocol";
+import { createSendable } from "./sendable";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const postToPage = scope.postMessage.bind(scope) as (message: WorkerMessage) => void;
+const sendable = createSendable();
+const runner = createRunner(postToPage, undefined, sendable);
 
 // --- Console capture -------------------------------------------------------
 let lines = 0;
@@ -28,7 +38,7 @@ function capture(level: string) {
     if (truncated) return;
     let text: string;
     try {
-      text = args.map((a) => (typeof a === "string" ? a : formatValue(a))).join(" ");
+      text = args.map((a) => (typeof a === "string" ? sendable.cap(a, CONSOLE_MAX_CHARS) : formatValue(sendable.copy(a)))).join(" ");
     } catch {
       text = "(a value that cannot be shown)";
     }
@@ -68,6 +78,15 @@ const BLOCKED: Record<string, string> = {
   caches: "exercise code has no storage",
 };
 
+// The learner's code cannot post: the page's bound copy above is the only way out.
+try {
+  const proto = Object.getPrototypeOf(scope) as object;
+  delete (proto as Record<string, unknown>).postMessage;
+  delete (Object.getPrototypeOf(proto) as Record<string, unknown>).postMessage;
+} catch {
+  // Not deletable in this engine: the getter below still hides it.
+}
+
 for (const [name, why] of Object.entries(BLOCKED)) {
   try {
     Object.defineProperty(scope, name, {
@@ -92,12 +111,7 @@ let used = false;
 scope.onmessage = (event: MessageEvent<RunRequest>) => {
   if (used) return;
   used = true;
-  const { code, spec } = event.data;
-  const report = grade(code, spec, () => performance.now(), {
-    onStart: (index, name, kind) => postToPage({ type: "start", index, name, kind }),
-    onResult: (result, index) => postToPage({ type: "result", index, result }),
-  });
-  postToPage({ type: "done", report });
+  runner.run(event.data);
 };
 
 postToPage({ type: "ready" });

@@ -93,6 +93,9 @@ export function createCodeMirror(parent: HTMLElement, doc: string, options: Code
         languageSlot.of(wanted === "python" ? EditorView.lineWrapping : javascript({ typescript: true })),
         EditorState.tabSize.of(2),
         EditorView.contentAttributes.of(contentAttributes),
+        // Long lines wrap: the editor sits in a column beside the task on wide screens and is
+        // the full width at 320 px; a sideways-scrolling region would need its own keyboard access.
+        EditorView.lineWrapping,
         EditorView.updateListener.of((update) => {
           if (update.docChanged) options.onChange(update.state.doc.toString());
         }),

@@ -17,6 +17,7 @@
  * Every function takes the learner's id and scopes every query by it.
  */
 import { z } from "zod";
+import { formNumber } from "~/utils/fields";
 import { getCourse, getContentItem } from "~/content/course.server";
 import { buildSpec } from "~/content/exercise-check.server";
 import type { ExerciseContent, TopicContent } from "~/content/load.server";
@@ -248,7 +249,7 @@ export async function getExercisePage(
 // --- Actions ----------------------------------------------------------------------------
 
 const ClientId = z.string({ required_error: "clientId is required" }).regex(/^[A-Za-z0-9_-]{8,64}$/, "clientId must be 8 to 64 letters, digits, dashes or underscores");
-const Version = z.coerce.number({ invalid_type_error: "version must be a number" }).int().min(0).max(1_000_000);
+const Version = formNumber(z.number({ invalid_type_error: "version must be a number" }).int().min(0).max(1_000_000));
 const Flag = (name: string) =>
   z.enum(["true", "false"], { errorMap: () => ({ message: `${name} must be true or false` }) }).transform((v) => v === "true");
 
@@ -258,9 +259,9 @@ export const AttemptSchema = z
     clientId: ClientId,
     version: Version,
     passed: Flag("passed"),
-    testsPassed: z.coerce.number().int().min(0).max(10_000),
-    testsTotal: z.coerce.number().int().min(1).max(10_000),
-    durationMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
+    testsPassed: formNumber(z.number().int().min(0).max(10_000)),
+    testsTotal: formNumber(z.number().int().min(1).max(10_000)),
+    durationMs: formNumber(z.number().int().min(0).max(86_400_000).default(0)),
     code: z.string({ required_error: "code is required" }).max(MAX_CODE_CHARS, `code is limited to ${MAX_CODE_CHARS.toLocaleString("en")} characters`),
     revealed: Flag("revealed").default("false"),
     language: z.enum(["javascript", "python"], { errorMap: () => ({ message: "language must be javascript or python" }) }).default("javascript"),
@@ -272,7 +273,7 @@ export const RevealSchema = z.object({
   intent: z.literal("reveal"),
   clientId: ClientId,
   version: Version,
-  durationMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
+  durationMs: formNumber(z.number().int().min(0).max(86_400_000).default(0)),
 });
 
 const IntentSchema = z.object({
@@ -314,6 +315,8 @@ function ratingResult(res: ReviewResult | null): { note: RatingNote; version: nu
       return { note: "stale", version: res.version, due: res.state?.due.toISOString() ?? null };
     case "not-found":
       return { note: "unknown-item", version: null, due: null };
+    case "invalid":
+      return { note: "failed", version: null, due: null };
   }
 }
 
@@ -328,11 +331,28 @@ export async function applyExerciseAction(userId: string, itemId: string, form: 
     const parsed = AttemptSchema.safeParse(fields);
     if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };
     if (parsed.data.language === "python" && !found.exercise.python) return { ok: false, httpStatus: 400, error: "language: this exercise has no Python variant" };
+    const counts = testCountError(found.exercise, parsed.data.testsTotal);
+    if (counts) return { ok: false, httpStatus: 400, error: counts };
     return recordAttempt(userId, found.exercise, parsed.data, now, db);
   }
   const parsed = RevealSchema.safeParse(fields);
   if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };
   return revealSolution(userId, found.exercise, parsed.data, now, db);
+}
+
+/** How many tests a run of this exercise has: visible, hidden and property checks. */
+export function testCount(exercise: ExerciseContent): number {
+  const spec = buildSpec(exercise);
+  return spec.tests.length + spec.hidden.length + spec.properties.length;
+}
+
+/**
+ * The server knows the spec: a run names its exercise, so its total must be that
+ * exercise's (a pass then needs all of them, which AttemptSchema checks).
+ */
+function testCountError(exercise: ExerciseContent, testsTotal: number): string | null {
+  const total = testCount(exercise);
+  return testsTotal === total ? null : `testsTotal: this exercise has ${total} tests, not ${testsTotal}; reload the page to get the current tests`;
 }
 
 export type AttemptInput = z.infer<typeof AttemptSchema>;

@@ -10,7 +10,7 @@ import type { TopicContent } from "~/content/load.server";
 import { gradeAnswer, ratingForAnswer, type RawAnswer } from "~/domain/quiz-grading";
 import { State } from "~/domain/scheduler";
 import { recordReview } from "~/review/review.server";
-import { questionSpec } from "./present.server";
+import { questionSpec, resolveAnswer } from "./present.server";
 
 export async function activeAttempt(userId: string, topicId: string) {
   return getDb().quizAttempt.findFirst({
@@ -52,7 +52,7 @@ export async function answerQuestion(
   if (previous) return { ok: true, correct: previous.correct, finished: attempt.finishedAt !== null, duplicate: true };
   if (attempt.finishedAt) return { ok: false, status: 409, error: "This attempt is already finished." };
 
-  const graded = gradeAnswer(questionSpec(question), input.raw);
+  const graded = gradeAnswer(questionSpec(question), resolveAnswer(question, attempt.id, input.raw));
   if (!graded.ok) return { ok: false, status: 400, error: graded.error };
   const timeMs = Math.max(0, Math.min(input.timeMs, 3_600_000));
 

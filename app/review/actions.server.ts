@@ -3,38 +3,36 @@
  * background-save API (/api/review): validate with zod, apply, describe the result.
  */
 import { z } from "zod";
+import { formNumber } from "~/utils/fields";
 import { getContentItem } from "~/content/course.server";
 import { gradeAnswer, ratingForAnswer } from "~/domain/quiz-grading";
-import { feedbackFor, questionSpec, rawAnswerFromForm, type Feedback } from "~/quiz/present.server";
+import { feedbackFor, questionSpec, rawAnswerFromForm, resolveAnswer, type Feedback } from "~/quiz/present.server";
 import { getQueue, recordReview, schedulerFor, undoLastReview, type ReviewResult, type Settings } from "./review.server";
-import { present, type Presented } from "./present.server";
+import { present, reviewNonce, type Presented } from "./present.server";
 import { recordReviewAnswer } from "~/quiz/attempts.server";
+import { overruleLastAnswer } from "./overrule.server";
 
 const ClientId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "clientId must be 8 to 64 letters, digits, dashes or underscores");
 const Common = {
   itemId: z.string().min(1).max(100),
   clientId: ClientId,
-  version: z.coerce.number().int().min(0).max(1_000_000),
-  durationMs: z.coerce.number().int().min(0).max(86_400_000).default(0),
+  version: formNumber(z.number().int().min(0).max(1_000_000)),
+  durationMs: formNumber(z.number().int().min(0).max(86_400_000).default(0)),
   /** When the learner rated it (ms since epoch), for reviews saved later from the offline outbox. */
-  reviewedAt: z.coerce.number().int().positive().optional(),
+  reviewedAt: formNumber(z.number().int().positive().optional()),
 };
 
-const OUTBOX_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
-/** The client's review time when plausible (not in the future, at most a week old), else now. */
-export function reviewTime(reviewedAt: number | undefined, now: Date): Date {
-  if (reviewedAt === undefined) return now;
-  const t = now.getTime();
-  return reviewedAt <= t + 60_000 && reviewedAt >= t - OUTBOX_MAX_AGE_MS ? new Date(Math.min(reviewedAt, t)) : now;
-}
-export const RateSchema = z.object({ intent: z.literal("rate"), rating: z.coerce.number().int().min(1, "rating is 1 to 4").max(4, "rating is 1 to 4"), ...Common });
+export const RateSchema = z.object({ intent: z.literal("rate"), rating: formNumber(z.number().int().min(1, "rating is 1 to 4").max(4, "rating is 1 to 4")), ...Common });
 export const AnswerSchema = z.object({ intent: z.literal("answer"), ...Common });
 export const UndoSchema = z.object({ intent: z.literal("undo"), clientId: ClientId });
-const IntentSchema = z.object({ intent: z.enum(["rate", "answer", "undo"], { errorMap: () => ({ message: "intent must be rate, answer or undo" }) }) });
+export const OverruleSchema = z.object({ intent: z.literal("overrule"), itemId: z.string().min(1).max(100), clientId: ClientId });
+const IntentSchema = z.object({
+  intent: z.enum(["rate", "answer", "undo", "overrule"], { errorMap: () => ({ message: "intent must be rate, answer, undo or overrule" }) }),
+});
 
 export type ActionOutcome =
-  | { ok: true; status: ReviewResult["status"] | "undone" | "nothing"; itemId?: string; version?: number; feedback?: Feedback & { itemId: string } }
-  | { ok: false; httpStatus: 400 | 404 | 409; error: string; itemId?: string; version?: number };
+  | { ok: true; status: ReviewResult["status"] | "undone" | "nothing" | "rerated"; itemId?: string; version?: number; feedback?: Feedback & { itemId: string; canOverrule?: boolean } }
+  | { ok: false; httpStatus: 400 | 404 | 409 | 422; error: string; itemId?: string; version?: number };
 
 function firstError(error: z.ZodError) {
   const i = error.issues[0]!;
@@ -65,18 +63,22 @@ export async function applyReviewAction(
     return { ok: true, status: res.status === "duplicate" ? "duplicate" : "nothing", itemId: "itemId" in res ? res.itemId : undefined };
   }
 
+  if (intent.data.intent === "overrule") {
+    const parsed = OverruleSchema.safeParse(fields);
+    if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };
+    const res = await overruleLastAnswer(userId, parsed.data.itemId, parsed.data.clientId, now, settings);
+    if (res.status === "refused") return { ok: false, httpStatus: 409, error: res.reason, itemId: parsed.data.itemId };
+    return { ok: true, status: res.status, itemId: res.itemId, version: res.status === "rerated" ? (res.version ?? undefined) : undefined };
+  }
+
   if (intent.data.intent === "rate") {
     const parsed = RateSchema.safeParse(fields);
     if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };
     const item = getContentItem(parsed.data.itemId);
     if (!item) return { ok: false, httpStatus: 404, error: "No such item." };
     if (item.kind !== "card") return { ok: false, httpStatus: 400, error: "Only flashcards are rated directly; answer questions and exercises instead." };
-    const res = await recordReview(
-      userId,
-      { ...parsed.data, rating: parsed.data.rating as 1 | 2 | 3 | 4, source: "review" },
-      reviewTime(parsed.data.reviewedAt, now),
-      { settings, syncLater },
-    );
+    // The client's time is kept within bounds in recordReview (domain/review-time.ts).
+    const res = await recordReview(userId, { ...parsed.data, rating: parsed.data.rating as 1 | 2 | 3 | 4, source: "review" }, now, { settings, syncLater });
     return outcome(res, parsed.data.itemId);
   }
 
@@ -85,20 +87,22 @@ export async function applyReviewAction(
   const item = getContentItem(parsed.data.itemId);
   if (!item) return { ok: false, httpStatus: 404, error: "No such item." };
   if (item.kind !== "quiz") return { ok: false, httpStatus: 400, error: "Only quiz questions take an answer here." };
-  const graded = gradeAnswer(questionSpec(item.question), rawAnswerFromForm(form));
+  const graded = gradeAnswer(questionSpec(item.question), resolveAnswer(item.question, reviewNonce(userId, item.id, parsed.data.version), rawAnswerFromForm(form)));
   if (!graded.ok) return { ok: false, httpStatus: 400, error: graded.error, itemId: item.id };
   const rating = ratingForAnswer(graded.correct, item.question.difficulty, parsed.data.durationMs);
-  const res = await recordReview(userId, { ...parsed.data, rating, source: "review" }, now, { settings, syncLater });
+  const res = await recordReview(userId, { ...parsed.data, reviewedAt: undefined, rating, source: "review" }, now, { settings, syncLater });
   if (res.status === "recorded") await recordReviewAnswer(userId, item.id, graded.answer, graded.correct, parsed.data.durationMs, now);
   const base = outcome(res, item.id);
   if (!base.ok) return base;
-  return { ...base, feedback: { ...feedbackFor(item.question, item.topic.slug, graded.correct), itemId: item.id } };
+  return { ...base, feedback: { ...feedbackFor(item.question, item.topic.slug, graded.correct, graded.answer), itemId: item.id, canOverrule: !graded.correct && item.question.kind === "text" && res.status === "recorded" } };
 }
 
 function outcome(res: ReviewResult, itemId: string): ActionOutcome {
   switch (res.status) {
     case "not-found":
       return { ok: false, httpStatus: 404, error: "No such item." };
+    case "invalid":
+      return { ok: false, httpStatus: 422, error: res.error, itemId };
     case "stale":
       return { ok: false, httpStatus: 409, error: "Already reviewed (in another tab or device). Here is your next card.", itemId, version: res.version };
     default:
@@ -120,7 +124,7 @@ export async function reviewView(userId: string, now = new Date(), limit = 30, s
   const entries: Presented[] = [];
   for (const e of queue.entries) {
     if (entries.length >= limit) break;
-    const p = present(e, queue.versions.get(e.itemId) ?? 0, queue.states.get(e.itemId), scheduler, now);
+    const p = present(userId, e, queue.versions.get(e.itemId) ?? 0, queue.states.get(e.itemId), scheduler, now);
     if (p) entries.push(p);
   }
   return { entries, counts: queue.counts, remaining: queue.entries.length, nextDue: queue.nextDue?.toISOString() ?? null };

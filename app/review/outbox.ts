@@ -148,11 +148,19 @@ export class Outbox {
       this.retryLater("Can't reach the server. Your reviews are kept on this device and will be saved when it is back.");
       return false;
     }
+    // Worth sending again: the server could not save it now (5xx, say a full disk), the session ended, or too many at once.
     if (status >= 500 || status === 401 || status === 429) {
-      this.retryLater(status === 401 ? "You are logged out: log in again to save these reviews." : `The server had a problem (HTTP ${status}); retrying.`);
+      this.retryLater(
+        status === 401
+          ? "You are logged out: log in again to save these reviews."
+          : status === 503 && reply.error
+            ? reply.error
+            : `The server had a problem (HTTP ${status}); retrying.`,
+      );
       return false;
     }
-    // Saved, already saved, or refused for good (4xx): either way it leaves the outbox.
+    // Saved, already saved, or refused for good (any other 4xx, with the server's reason, which the
+    // page shows): either way it leaves the outbox, so one refused rating never blocks the ones after it.
     write(read().filter((e) => e.clientId !== next.clientId));
     this.backoffMs = 1000;
     this.lastError = null;

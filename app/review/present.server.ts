@@ -9,13 +9,13 @@ export type Presented =
   | { itemId: string; kind: "quiz"; queue: QueueEntryKind; version: number; topic: string; question: PublicQuestion }
   | { itemId: string; kind: "exercise"; queue: QueueEntryKind; version: number; topic: string; title: string; href: string };
 
-function seedOf(id: string, reps: number) {
-  let h = 2166136261;
-  for (const ch of id) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return (h ^ reps) >>> 0;
+/** The render a review question's choice tokens belong to: this learner, this item, this version of its state. */
+export function reviewNonce(userId: string, itemId: string, version: number): string {
+  return `review:${userId}:${itemId}:${version}`;
 }
 
 export function present(
+  userId: string,
   entry: { itemId: string; kind: QueueEntryKind },
   version: number,
   state: MemoryState | undefined,
@@ -30,6 +30,6 @@ export function present(
     const preview = scheduler.preview(state ?? newMemoryState(now), now);
     return { ...base, kind: "card", ...html, previews: { 1: preview[1].label, 2: preview[2].label, 3: preview[3].label, 4: preview[4].label } };
   }
-  if (item.kind === "quiz") return { ...base, kind: "quiz", question: publicQuestion(item.question, seedOf(item.id, state?.reps ?? 0)) };
+  if (item.kind === "quiz") return { ...base, kind: "quiz", question: publicQuestion(item.question, reviewNonce(userId, item.id, version)) };
   return { ...base, kind: "exercise", title: item.exercise.title, href: `/exercises/${item.id}?review=1` };
 }

@@ -10,6 +10,8 @@ import { getDb } from "~/db/client.server";
 import { all, get, getSql, isUniqueViolation, run, toDate, toDateOrNull, type Row, type Statement, type StepResult } from "~/db/sql.server";
 import { getContentItem, getCourse } from "~/content/course.server";
 import { dayWindow } from "~/domain/day";
+import { sessionCount } from "~/domain/review-session";
+import { clampReviewTime } from "~/domain/review-time";
 import { buildQueue, type Queue } from "~/domain/queue";
 import {
   createScheduler,
@@ -60,17 +62,21 @@ export interface ReviewInput {
   version: number;
   durationMs: number;
   source: ReviewSource;
+  /** When the client says the learner rated it (ms since epoch); kept within bounds (clampReviewTime). */
+  reviewedAt?: number;
 }
 
 export type ReviewResult =
   | { status: "recorded"; logId: number; state: MemoryState; version: number }
   | { status: "duplicate"; logId: number; state: MemoryState; version: number }
   | { status: "stale"; state: MemoryState | null; version: number }
-  | { status: "not-found" };
+  | { status: "not-found" }
+  | { status: "invalid"; error: string };
 
-const STATE_COLUMNS = `"due", "stability", "difficulty", "elapsedDays", "scheduledDays", "learningSteps", "reps", "lapses", "state", "lastReview"`;
+const STATE_FIELDS = ["due", "stability", "difficulty", "elapsedDays", "scheduledDays", "learningSteps", "reps", "lapses", "state", "lastReview"] as const;
+export const STATE_COLUMNS = STATE_FIELDS.map((f) => `"${f}"`).join(", ");
 
-function stateFromRow(r: Row): MemoryState {
+export function stateFromRow(r: Row): MemoryState {
   return {
     due: toDate(r.due),
     stability: Number(r.stability),
@@ -85,7 +91,7 @@ function stateFromRow(r: Row): MemoryState {
   };
 }
 
-const stateValues = (s: MemoryState) => [s.due, s.stability, s.difficulty, s.elapsedDays, s.scheduledDays, s.learningSteps, s.reps, s.lapses, s.state, s.lastReview];
+export const stateValues = (s: MemoryState) => [s.due, s.stability, s.difficulty, s.elapsedDays, s.scheduledDays, s.learningSteps, s.reps, s.lapses, s.state, s.lastReview];
 
 type StoredState = ReturnType<typeof stateToJson> & { version: number };
 
@@ -105,77 +111,140 @@ export interface RecordOptions {
   syncLater?: boolean;
 }
 
-/** Records one rating. Committed (and, unless `syncLater`, on disk) before it returns. */
+/** What one rating does to the item, decided from its current state row (pure). */
+type Plan =
+  | { kind: "stale"; result: ReviewResult }
+  | { kind: "invalid"; result: ReviewResult }
+  | { kind: "write"; exists: boolean; before: MemoryState; after: MemoryState; at: Date; currentVersion: number; version: number };
+
+function planReview(row: Row | undefined, input: ReviewInput, now: Date, dayStart: Date, scheduler: Scheduler): Plan {
+  const currentVersion = row ? Number(row.version) : 0;
+  if (currentVersion !== input.version) return { kind: "stale", result: { status: "stale", state: row ? stateFromRow(row) : null, version: currentVersion } };
+  const existingState = row ? stateFromRow(row) : null;
+  const at = clampReviewTime(input.reviewedAt, { now, dayStart, lastReview: existingState?.lastReview ?? null });
+  const before = existingState ?? newMemoryState(at);
+  let after: MemoryState;
+  try {
+    after = scheduler.next(before, at, input.rating);
+  } catch (e) {
+    // The bounds above keep ts-fsrs's own checks satisfied; if one still fails, the rating is refused, not a 500.
+    return { kind: "invalid", result: { status: "invalid", error: `This rating cannot be scheduled: ${(e as Error).message}` } };
+  }
+  return { kind: "write", exists: row !== undefined, before, after, at, currentVersion, version: currentVersion + 1 };
+}
+
+const LOG_COLUMNS = `"userId", "itemId", "clientId", "kind", "source", "rating", "prevState", "reviewedAt", "durationMs", "stateBefore", "stateAfter", "undone"`;
+
+function logValues(userId: string, input: ReviewInput, p: Extract<Plan, { kind: "write" }>) {
+  return [
+    userId,
+    input.itemId,
+    input.clientId,
+    input.source,
+    input.rating,
+    p.before.state,
+    p.at,
+    Math.max(0, Math.min(Math.round(input.durationMs), 3_600_000)),
+    JSON.stringify({ ...stateToJson(p.before), version: p.currentVersion }),
+    JSON.stringify({ ...stateToJson(p.after), version: p.version }),
+    false,
+  ];
+}
+
+/**
+ * Records one rating. Committed (and, unless `syncLater`, on disk) before it
+ * returns. `now` is the server's time; the client's own time, if any, comes in
+ * `input.reviewedAt`.
+ */
 export async function recordReview(userId: string, input: ReviewInput, now = new Date(), { settings, syncLater = false }: RecordOptions = {}): Promise<ReviewResult> {
   const sql = getSql();
-  const existing = await sql.get(get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId));
-  if (existing) {
-    // The first submission may have committed a moment ago and still be on its way to disk.
-    if (!syncLater) await sql.durable();
-    return duplicateOf(existing);
-  }
-  // The course in memory is the content: an id it does not know is unknown or retired.
-  if (!getContentItem(input.itemId)) return { status: "not-found" };
-  const scheduler = schedulerFor(settings ?? (await learnerSettings(userId)));
+  const known = settings ?? (await learnerSettings(userId));
+  const scheduler = schedulerFor(known);
+  const dayStart = dayWindow(now, known.timeZone, known.dayStartHour).start;
   try {
-    return await sql.transaction(function* (): Generator<Statement, ReviewResult, StepResult> {
+    if (sql.provider === "postgresql") return await recordOnPostgres(userId, input, now, dayStart, scheduler);
+    const result = await sql.transaction(function* (): Generator<Statement, ReviewResult, StepResult> {
+      // In the transaction, so that a resubmission racing the first one sees it (never a 409).
+      const existing = (yield get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId)) as Row | undefined;
+      if (existing) return duplicateOf(existing);
+      // The course in memory is the content: an id it does not know is unknown or retired.
+      if (!getContentItem(input.itemId)) return { status: "not-found" };
       const row = (yield get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId)) as Row | undefined;
-      const currentVersion = row ? Number(row.version) : 0;
-      if (currentVersion !== input.version) {
-        return { status: "stale", state: row ? stateFromRow(row) : null, version: currentVersion };
-      }
-      const before = row ? stateFromRow(row) : newMemoryState(now);
-      const after = scheduler.next(before, now, input.rating);
-      const version = currentVersion + 1;
-      if (row) {
+      const p = planReview(row, input, now, dayStart, scheduler);
+      if (p.kind !== "write") return p.result;
+      if (p.exists) {
         const res = (yield run(
-          `UPDATE "ItemState" SET "due" = ?, "stability" = ?, "difficulty" = ?, "elapsedDays" = ?, "scheduledDays" = ?, "learningSteps" = ?, "reps" = ?, "lapses" = ?, "state" = ?, "lastReview" = ?, "version" = ? WHERE "userId" = ? AND "itemId" = ? AND "version" = ?`,
-          ...stateValues(after),
-          version,
+          `UPDATE "ItemState" SET ${STATE_FIELDS.map((f) => `"${f}" = ?`).join(", ")}, "version" = ? WHERE "userId" = ? AND "itemId" = ? AND "version" = ?`,
+          ...stateValues(p.after),
+          p.version,
           userId,
           input.itemId,
-          currentVersion,
+          p.currentVersion,
         )) as { changes: number };
-        if (res.changes !== 1) return { status: "stale", state: before, version: currentVersion };
+        if (res.changes !== 1) return { status: "stale", state: p.before, version: p.currentVersion };
       } else {
-        yield run(
-          `INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          userId,
-          input.itemId,
-          ...stateValues(after),
-          version,
-        );
+        yield run(`INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, userId, input.itemId, ...stateValues(p.after), p.version);
       }
-      const log = (yield get(
-        `INSERT INTO "ReviewLog" ("userId", "itemId", "clientId", "kind", "source", "rating", "prevState", "reviewedAt", "durationMs", "stateBefore", "stateAfter", "undone") VALUES (?, ?, ?, 'review', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`,
-        userId,
-        input.itemId,
-        input.clientId,
-        input.source,
-        input.rating,
-        before.state,
-        now,
-        Math.max(0, Math.min(Math.round(input.durationMs), 3_600_000)),
-        JSON.stringify({ ...stateToJson(before), version: currentVersion }),
-        JSON.stringify({ ...stateToJson(after), version }),
-        false,
-      )) as Row;
+      const log = (yield get(`INSERT INTO "ReviewLog" (${LOG_COLUMNS}) VALUES (?, ?, ?, 'review', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`, ...logValues(userId, input, p))) as Row;
       // In the same synchronous step as the commit on SQLite, so no queue is read in between.
-      queueCache.reviewed(userId, { itemId: input.itemId, before: row ? before : null, after, version, source: input.source, reviewedAt: now });
-      return { status: "recorded", logId: Number(log.id), state: after, version };
+      queueCache.reviewed(userId, { itemId: input.itemId, before: p.exists ? p.before : null, after: p.after, version: p.version, source: input.source, reviewedAt: p.at });
+      return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
     }, { waitForDisk: !syncLater });
+    return result;
   } catch (e) {
     queueCache.forget(userId); // whatever happened, read this learner's queue afresh
     // Two submissions of the same review raced: the other one won, ours is a duplicate.
-    if (isUniqueViolation(e)) {
-      const winner = await sql.get(get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId));
-      if (winner) return duplicateOf(winner);
-      // The item state was created by a concurrent first review of the same item.
-      const row = await sql.get(get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId));
-      return { status: "stale", state: row ? stateFromRow(row) : null, version: row ? Number(row.version) : 0 };
-    }
+    if (isUniqueViolation(e)) return settle(userId, input);
     throw e;
   }
+}
+
+/** After a write that did not happen: the same review id recorded meanwhile (duplicate), or the item moved on (stale). */
+async function settle(userId: string, input: ReviewInput): Promise<ReviewResult> {
+  const sql = getSql();
+  const winner = await sql.get(get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId));
+  if (winner) return duplicateOf(winner);
+  const row = await sql.get(get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId));
+  return { status: "stale", state: row ? stateFromRow(row) : null, version: row ? Number(row.version) : 0 };
+}
+
+const PG_STATE_TYPES = ["timestamp(3)", "double precision", "double precision", "integer", "integer", "integer", "integer", "integer", "integer", "timestamp(3)"];
+const PG_LOG_VALUES = `?::text, ?::text, ?::text, 'review', ?::text, ?::integer, ?::integer, ?::timestamp(3), ?::integer, ?::text, ?::text, ?::boolean`;
+
+/**
+ * PostgreSQL: two round trips and no interactive transaction
+ * (docs/decisions/013-review-times-and-faults.md). The first reads the item's
+ * state and any earlier submission of this review id; the scheduler runs here;
+ * the second is one statement that moves the state on only if its version is
+ * still the one read, and logs the review only if it did. One statement is one
+ * transaction: both happen, or neither.
+ */
+async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, dayStart: Date, scheduler: Scheduler): Promise<ReviewResult> {
+  const sql = getSql();
+  const found = (await sql.get(
+    get(
+      `SELECT l."id" AS "logId", l."stateAfter", ${STATE_FIELDS.map((f) => `s."${f}"`).join(", ")}, s."version" FROM (SELECT 1) AS one LEFT JOIN "ReviewLog" l ON l."userId" = ? AND l."clientId" = ? LEFT JOIN "ItemState" s ON s."userId" = ? AND s."itemId" = ?`,
+      userId,
+      input.clientId,
+      userId,
+      input.itemId,
+    ),
+  ))!;
+  if (found.logId !== null) return duplicateOf({ id: found.logId, stateAfter: found.stateAfter });
+  if (!getContentItem(input.itemId)) return { status: "not-found" };
+  const p = planReview(found.version === null ? undefined : found, input, now, dayStart, scheduler);
+  if (p.kind !== "write") return p.result;
+  const typed = PG_STATE_TYPES.map((t) => `?::${t}`);
+  const moved = p.exists
+    ? `UPDATE "ItemState" SET ${STATE_FIELDS.map((f, i) => `"${f}" = ${typed[i]}`).join(", ")}, "version" = ?::integer WHERE "userId" = ? AND "itemId" = ? AND "version" = ?::integer RETURNING 1`
+    : `INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") VALUES (?, ?, ${typed.join(", ")}, ?::integer) ON CONFLICT ("userId", "itemId") DO NOTHING RETURNING 1`;
+  const movedParams = p.exists ? [...stateValues(p.after), p.version, userId, input.itemId, p.currentVersion] : [userId, input.itemId, ...stateValues(p.after), p.version];
+  const log = await sql.get(
+    get(`WITH moved AS (${moved}) INSERT INTO "ReviewLog" (${LOG_COLUMNS}) SELECT ${PG_LOG_VALUES} FROM moved RETURNING "id"`, ...movedParams, ...logValues(userId, input, p)),
+  );
+  // Nothing moved: another submission got there first (this one, or another tab's).
+  if (!log) return settle(userId, input);
+  return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
 }
 
 function duplicateOf(log: Row): ReviewResult {
@@ -296,11 +365,15 @@ async function newCards(userId: string, openedTopics: Set<string>, limit: number
     .course.topics.filter((t) => openedTopics.has(t.slug))
     .flatMap((t) => t.cards.map((c) => c.id));
   const out: { id: string; version: number }[] = [];
-  const CHUNK = 100;
+  const sql = getSql();
+  // PostgreSQL: one round trip with the whole list as an array; SQLite (in process, no round trips): chunks of bound parameters.
+  const CHUNK = sql.provider === "postgresql" ? Math.max(1, candidates.length) : 100;
   for (let i = 0; i < candidates.length && out.length < limit; i += CHUNK) {
     const chunk = candidates.slice(i, i + CHUNK);
-    const rows = await getSql().all(
-      all(`SELECT "itemId", "state", "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" IN (${chunk.map(() => "?").join(", ")})`, userId, ...chunk),
+    const rows = await sql.all(
+      sql.provider === "postgresql"
+        ? all(`SELECT "itemId", "state", "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ANY(?::text[])`, userId, chunk)
+        : all(`SELECT "itemId", "state", "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" IN (${chunk.map(() => "?").join(", ")})`, userId, ...chunk),
     );
     const seen = new Map(rows.map((r) => [String(r.itemId), r]));
     for (const id of chunk) {
@@ -313,7 +386,7 @@ async function newCards(userId: string, openedTopics: Set<string>, limit: number
   return out;
 }
 
-const queueCache = createQueueCache();
+export const queueCache = createQueueCache();
 
 /** For tests, which compare cached queues with queues read afresh (`getQueue(..., { useCache: false })`). */
 export const queueCacheForTests = queueCache;
@@ -342,7 +415,7 @@ async function queueReads(userId: string, w: QueueWindow, { useCache = true } = 
     done: countsFromRows(counts as Row[]),
   });
   const stamp = sql.changeStamp();
-  if (stamp === null) return toReads(await Promise.all(statements.map((st) => (st.mode === "get" ? sql.get(st) : sql.all(st)))));
+  if (stamp === null) return pgQueueReads(userId, w, toReads);
   if (useCache) {
     const hit = queueCache.get(userId, stamp, w);
     if (hit) return hit;
@@ -354,6 +427,40 @@ async function queueReads(userId: string, w: QueueWindow, { useCache = true } = 
     if (useCache) queueCache.fill(userId, stamp, w, reads);
     return reads;
   });
+}
+
+/**
+ * PostgreSQL: the same four reads as one statement, one round trip and one
+ * snapshot (ADR 013): a UNION ALL whose first column says which read a row
+ * belongs to, the other columns null where that read has none (the first
+ * branch names every column).
+ */
+async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: StepResult[]) => QueueReads): Promise<QueueReads> {
+  const stateCols = STATE_FIELDS.map((f) => `"${f}"`).join(", ");
+  const nullState = `NULL::timestamp(3), ${STATE_FIELDS.slice(1, -1)
+    .map((f) => (f === "stability" || f === "difficulty" ? "NULL::double precision" : "NULL::integer"))
+    .join(", ")}, NULL::timestamp(3)`;
+  const tail = (topic: string, prev: string, n: string) => `${topic}, ${prev}, ${n}`;
+  const rows = await getSql().all(
+    all(
+      `SELECT 'due' AS "k", "itemId", ${stateCols}, "version", ${tail(`NULL::text AS "topicId"`, `NULL::integer AS "prevState"`, `NULL::integer AS "n"`)} FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0
+       UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1)
+       UNION ALL SELECT 'visit', NULL::text, ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "LessonVisit" WHERE "userId" = ?
+       UNION ALL SELECT 'count', NULL::text, ${nullState}, NULL::integer, ${tail("NULL::text", `"prevState"`, "CAST(count(*) AS INTEGER)")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"`,
+      userId,
+      w.horizon,
+      userId,
+      w.horizon,
+      userId,
+      userId,
+      w.dayStart,
+      w.dayEnd,
+      false,
+    ),
+  );
+  const of = (k: string) => rows.filter((r) => r.k === k);
+  const counts = of("count").map((r) => ({ prevState: r.prevState, n: r.n }));
+  return toReads([of("due"), of("next")[0], of("visit"), counts]);
 }
 
 /** The learner's queue right now, from a few indexed queries (never their whole log). */
@@ -397,19 +504,23 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
   };
 }
 
-/** Today's session so far, for the summary: reviews, accuracy, time. */
+/** Today's session so far, for the summary: reviews, accuracy, time, and the ratings of the session going on now. */
 export async function sessionSummary(userId: string, now = new Date()) {
   const db = getDb();
   const settings = await getSettings(userId);
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
   const logs = await db.reviewLog.findMany({
     where: { userId, kind: "review", undone: false, reviewedAt: { gte: day.start, lt: day.end } },
-    select: { rating: true, durationMs: true },
+    select: { rating: true, durationMs: true, reviewedAt: true, source: true },
   });
   const correct = logs.filter((l) => l.rating > 1).length;
   return {
     reviewed: logs.length,
     accuracy: logs.length ? correct / logs.length : null,
     timeMs: logs.reduce((n, l) => n + l.durationMs, 0),
+    session: sessionCount(
+      logs.filter((l) => l.source === "review").map((l) => l.reviewedAt),
+      now,
+    ),
   };
 }

@@ -1,10 +1,11 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { endAllSessions, endSession, requireUser } from "~/auth/session.server";
 import { ChangePasswordSchema, fieldErrors } from "~/auth/schemas";
 import { changePassword, checkPassword, deleteUser, isTimeZone } from "~/auth/users.server";
+import { busyResponse, ServerBusyError } from "~/auth/password.server";
 import { SettingsSchema } from "~/settings/schema";
 import { getSettings, updateSettings } from "~/settings/settings.server";
 import { badRequest, readForm } from "~/utils/http.server";
@@ -12,6 +13,9 @@ import { pageTitle } from "~/utils/meta";
 import { Field } from "~/components/field";
 
 export const meta: MetaFunction = () => pageTitle("Account and settings");
+
+/** A 503 keeps its Retry-After header. */
+export const headers: HeadersFunction = ({ actionHeaders }) => actionHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -22,7 +26,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
 const IntentSchema = z.object({ intent: z.enum(["settings", "change-password", "logout-everywhere", "delete-account"]) });
 const DeleteSchema = z.object({ intent: z.literal("delete-account"), password: z.string().min(1, "Enter your password to confirm").max(200) });
 
-export async function action({ request }: ActionFunctionArgs) {
+/** A password check that finds the hashing queue full answers 503 beside the form that asked. */
+export async function action(args: ActionFunctionArgs) {
+  const copy = args.request.clone();
+  try {
+    return await accountAction(args);
+  } catch (e) {
+    if (!(e instanceof ServerBusyError)) throw e;
+    const intent = String((await copy.formData()).get("intent"));
+    const busy = busyResponse(e);
+    const field = intent === "delete-account" ? "password" : "current";
+    return data({ ok: false as const, intent, errors: { [field]: busy.message } as Record<string, string> }, busy.init);
+  }
+}
+
+async function accountAction({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const form = Object.fromEntries(await readForm(request));
   const intent = IntentSchema.safeParse(form);
@@ -46,7 +64,7 @@ export async function action({ request }: ActionFunctionArgs) {
       return { ok: true as const, intent: "change-password", message: "Password changed. Your other sessions were logged out." };
     }
     case "logout-everywhere":
-      return redirect("/login", { headers: { "Set-Cookie": await endAllSessions(user.id) } });
+      return redirect("/login", { headers: { "Set-Cookie": await endAllSessions(user.id, request) } });
     case "delete-account": {
       const parsed = DeleteSchema.safeParse(form);
       if (!parsed.success) return badRequest({ intent: "delete-account", errors: fieldErrors(parsed.error) });

@@ -7,6 +7,7 @@ import { formDataOr400, requireUserIdForApi } from "~/auth/api.server";
 import { applyReviewAction, reviewView } from "~/review/actions.server";
 import { learnerSettings } from "~/review/review.server";
 import { getSql } from "~/db/sql.server";
+import { isDiskError } from "~/db/client.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserIdForApi(request);
@@ -16,6 +17,19 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const userId = await requireUserIdForApi(request);
   const form = await formDataOr400(request);
+  try {
+    return await save(userId, form);
+  } catch (e) {
+    // A full or read-only disk: nothing was saved. Say so plainly; the page keeps the rating and sends it again.
+    if (!isDiskError(e)) throw e;
+    return Response.json(
+      { ok: false, error: "The server cannot save right now (its disk is full or read-only). Your review is kept on this device and will be sent again." },
+      { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "30" } },
+    );
+  }
+}
+
+async function save(userId: string, form: FormData) {
   const now = new Date();
   const settings = await learnerSettings(userId);
   // A review returns at commit; its flush to disk runs while the next cards are read.

@@ -1,8 +1,10 @@
 /**
- * One code exercise: the task, the visible tests, an editor, and the results.
- * The tests run in the browser, in a fresh Web Worker per run with time limits
- * (app/exercises/run-in-worker.ts); each run is then saved (attempt + draft)
- * and may rate the exercise for review. ?review=1 (from the daily review)
+ * One code exercise: the task and the visible tests beside (on wide screens)
+ * the editor and the results. The learner's code runs in the browser, in a
+ * fresh runner worker per run with time limits, and a judge worker makes the
+ * verdict (app/exercises/run-in-worker.ts, ADR 015); each run is then saved
+ * (attempt + draft) and may rate the exercise for review; the status badge and
+ * schedule follow the server's answer without a reload. ?review=1 (from the daily review)
  * starts from the starter code instead of the learner's draft.
  */
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
@@ -100,6 +102,7 @@ export default function Exercise() {
   const running = useRef(false);
   const pendingSave = useRef<Promise<unknown>>(Promise.resolve());
   const solutionHeading = useRef<HTMLHeadingElement>(null);
+  const resultsHeading = useRef<HTMLHeadingElement>(null);
   const [busy, setBusy] = useState(false);
   const [progress, setProgress] = useState<string>("");
   const [announcement, setAnnouncement] = useState("");
@@ -110,6 +113,14 @@ export default function Exercise() {
   const [revealedHere, setRevealedHere] = useState(false);
   const [dialog, setDialog] = useState<"reset" | "reveal" | null>(null);
   const [revealError, setRevealError] = useState<string | null>(null);
+  // What the server said since the page loaded: the version to rate against
+  // (a pass moves it on; sending the old one made the next pass look like
+  // another tab's), the status badge and the schedule.
+  const [version, setVersion] = useState(data.version);
+  const [status, setStatus] = useState(data.status);
+  const [due, setDue] = useState(data.due);
+  const [nextReview, setNextReview] = useState<string | null>(null);
+  const [runCount, setRunCount] = useState(0);
   const apiUrl = `/api/exercises/${encodeURIComponent(data.id)}`;
   const revealed = solution !== null || revealedHere;
   const lang = useExerciseLanguage(data, editor); // Python track
@@ -126,7 +137,20 @@ export default function Exercise() {
     setPythonSolution(data.python?.solution ?? null); // Python track
     setRevealedHere(false);
     setAnnouncement("");
-  }, [data.id, data.failedInCycle, data.solution, data.python]);
+    setVersion(data.version);
+    setStatus(data.status);
+    setDue(data.due);
+    setNextReview(null);
+  }, [data.id, data.failedInCycle, data.solution, data.python, data.version, data.status, data.due]);
+
+  /** The server moved the schedule: keep its version, and say when it comes back. */
+  const scheduled = (res: { version: number | null; due: string | null; rating: number | null }) => {
+    if (res.version !== null) setVersion(res.version);
+    if (res.rating !== null && res.due) {
+      setDue(false);
+      setNextReview(res.due);
+    }
+  };
 
   const run = useCallback(async () => {
     if (running.current) return;
@@ -144,13 +168,14 @@ export default function Exercise() {
     setProgress("");
     setOutcome(result);
     setAnnouncement(summaryOf(result));
+    setRunCount((n) => n + 1);
     const passed = result.report.ok && !result.stopped && result.report.passed === result.report.total;
     if (!passed) setFailedRuns((n) => n + 1);
     setSave({ kind: "saving" });
     const saving = postForm(apiUrl, {
       intent: "attempt",
       clientId: newClientId(),
-      version: String(data.version),
+      version: String(version),
       passed: String(passed),
       testsPassed: String(result.report.passed),
       testsTotal: String(result.report.total),
@@ -159,12 +184,26 @@ export default function Exercise() {
       revealed: String(revealed),
       language: lang.language, // Python track
     }).then((res) => {
-      if (res.ok) setSave({ kind: "saved", text: savedText(res.note, res.rating, res.due) });
-      else setSave({ kind: "error", text: `Not saved: ${res.error}. Your code is still here; run the tests again to retry.` });
+      if (res.ok) {
+        setSave({ kind: "saved", text: savedText(res.note, res.rating, res.due) });
+        if (res.intent === "attempt") {
+          scheduled(res);
+          if (res.stored) setStatus((s) => (passed ? "passed" : s === "not-started" ? "attempted" : s));
+        }
+      } else setSave({ kind: "error", text: `Not saved: ${res.error}. Your code is still here; run the tests again to retry.` });
     });
     pendingSave.current = saving;
     await saving;
-  }, [apiUrl, data.version, revealed, spec, lang.language, data.python]);
+  }, [apiUrl, version, revealed, spec, lang.language, data.python]);
+
+  // After each run: the results come into view, and focus goes to them (the summary is also announced).
+  useEffect(() => {
+    if (runCount === 0) return;
+    const heading = resultsHeading.current;
+    if (!heading) return;
+    heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: "start", behavior: "auto" });
+  }, [runCount]);
 
   const reset = () => {
     setDialog(null);
@@ -179,13 +218,14 @@ export default function Exercise() {
     const res = await postForm(apiUrl, {
       intent: "reveal",
       clientId: newClientId(),
-      version: String(data.version),
+      version: String(version),
       durationMs: String(Math.min(Math.round(Date.now() - loadedAt.current), 86_400_000)),
     });
     if (!res.ok || res.intent !== "reveal") {
       setRevealError(res.ok ? "Unexpected answer from the server." : res.error);
       return;
     }
+    scheduled(res);
     setSolution(res.solution);
     setPythonSolution(res.pythonSolution); // Python track
     setRevealedHere(true);
@@ -207,8 +247,11 @@ export default function Exercise() {
       <h1>{data.title}</h1>
       <p className="exercise-meta">
         <span className="badge difficulty">{data.difficulty}</span>{" "}
-        <span className={`badge status-${data.status}`}>{data.status === "passed" ? "Passed before" : data.status === "attempted" ? "Attempted" : "Not started"}</span>{" "}
-        {data.due ? <span className="badge due">Due for review</span> : null}
+        <span className={`badge status-${status}`} data-testid="exercise-status">
+          {status === "passed" ? (data.status === "passed" ? "Passed before" : "Passed") : status === "attempted" ? "Attempted" : "Not started"}
+        </span>{" "}
+        {due ? <span className="badge due">Due for review</span> : null}
+        {nextReview ? <span className="badge later">Next review {relative(nextReview)}</span> : null}
       </p>
       {data.review ? (
         <p className="notice">Review: write it again from the starter code, from memory. Your earlier code is not loaded.</p>
@@ -216,108 +259,115 @@ export default function Exercise() {
         <p className="hint">Your latest code is restored. Reset brings back the starter code.</p>
       ) : null}
 
-      <section aria-labelledby="task-title" className="exercise-task">
-        <h2 id="task-title">Task</h2>
-        <div className="prose exercise-prompt" dangerouslySetInnerHTML={{ __html: data.promptHtml }} />
-        <p>
-          <Link to={`/lessons/${data.topic.slug}#${data.section}`}>Read the lesson section</Link> this exercise comes from.
-        </p>
-      </section>
+      <div className="exercise-workspace">
+        <div className="exercise-brief">
+          <section aria-labelledby="task-title" className="exercise-task">
+            <h2 id="task-title">Task</h2>
+            <div className="prose exercise-prompt" dangerouslySetInnerHTML={{ __html: data.promptHtml }} />
+            <p>
+              <Link to={`/lessons/${data.topic.slug}#${data.section}`}>Read the lesson section</Link> this exercise comes from.
+            </p>
+          </section>
 
-      <section aria-labelledby="tests-title">
-        <h2 id="tests-title">Tests</h2>
-        <p className="muted">
-          {data.counts.visible} tests are shown here. {data.counts.hidden} hidden tests
-          {data.counts.properties > 0 ? ` and ${data.counts.properties} property checks` : ""} also run. Numbers match within a small tolerance.
-        </p>
-        <ol className="test-cases">
-          {data.tests.map((t, i) => (
-            <li key={i} className="test-case">
-              <h3>{t.name}</h3>
-              <dl>
-                <dt>
-                  Call <code>{functionName}</code> with
-                </dt>
-                <dd>
-                  <pre className="data" tabIndex={0} role="group" aria-label={`Arguments of test ${i + 1}`}>
-                    <code>{t.args.join(",\n")}</code>
-                  </pre>
-                </dd>
-                <dt>Expected result</dt>
-                <dd>
-                  <pre className="data" tabIndex={0} role="group" aria-label={`Expected result of test ${i + 1}`}>
-                    <code>{t.expected}</code>
-                  </pre>
-                </dd>
-              </dl>
-            </li>
-          ))}
-        </ol>
-      </section>
+          <section aria-labelledby="tests-title">
+            <h2 id="tests-title">Tests</h2>
+            <p className="muted">
+              {data.counts.visible} tests are shown here. {data.counts.hidden} hidden tests
+              {data.counts.properties > 0 ? ` and ${data.counts.properties} property checks` : ""} also run. Numbers match within a small tolerance.
+            </p>
+            <ol className="test-cases">
+              {data.tests.map((t, i) => (
+                <li key={i} className="test-case">
+                  <h3>{t.name}</h3>
+                  <dl>
+                    <dt>
+                      Call <code>{functionName}</code> with
+                    </dt>
+                    <dd>
+                      <pre className="data" tabIndex={0} role="group" aria-label={`Arguments of test ${i + 1}`}>
+                        <code>{t.args.join(",\n")}</code>
+                      </pre>
+                    </dd>
+                    <dt>Expected result</dt>
+                    <dd>
+                      <pre className="data" tabIndex={0} role="group" aria-label={`Expected result of test ${i + 1}`}>
+                        <code>{t.expected}</code>
+                      </pre>
+                    </dd>
+                  </dl>
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+        <div className="exercise-side">
+          <section aria-labelledby="code-title" className="exercise-code">
+            <h2 id="code-title">Your code</h2>
+            {lang.hasPython ? <LanguagePicker language={lang.language} onChange={lang.choose} /> : null /* Python track */}
+            <CodeEditor
+              key={`${data.id}${data.review ? "-review" : ""}`}
+              ref={editor}
+              id="exercise-code" label={`Your implementation of ${functionName}`} initialCode={data.initialCode} describedBy="editor-help" onRun={run} language={lang.language} />
+            <p id="editor-help" className="hint">
+              {lang.language === "python" ? "Python 3 with its standard library (no numpy)." : "JavaScript or TypeScript."} <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) runs the tests. In the editor, Tab indents;
+              press Esc, then Tab, to move on. Limits: {TEST_TIME_LIMIT_MS / 1000} s per test, {RUN_TIME_LIMIT_MS / 1000} s per run.
+            </p>
+            <div className="exercise-actions">
+              <button type="button" onClick={() => void run()} aria-describedby="run-progress">
+                {busy ? "Running…" : "Run tests"}
+              </button>
+              <button type="button" className="secondary" onClick={() => setDialog("reset")}>
+                Reset
+              </button>
+              {canReveal ? (
+                <button type="button" className="secondary" onClick={() => setDialog("reveal")}>
+                  Show the solution
+                </button>
+              ) : null}
+            </div>
+            <p id="run-progress" className="hint run-progress">
+              {progress}
+            </p>
+            <noscript>
+              <p className="notice">The tests run in your browser, so running them needs JavaScript.</p>
+            </noscript>
+            {revealError ? (
+              <p className="form-error" role="alert">
+                {revealError}
+              </p>
+            ) : null}
+          </section>
 
-      <section aria-labelledby="code-title" className="exercise-code">
-        <h2 id="code-title">Your code</h2>
-        {lang.hasPython ? <LanguagePicker language={lang.language} onChange={lang.choose} /> : null /* Python track */}
-        <CodeEditor
-          key={`${data.id}${data.review ? "-review" : ""}`}
-          ref={editor}
-          id="exercise-code" label={`Your implementation of ${functionName}`} initialCode={data.initialCode} describedBy="editor-help" onRun={run} language={lang.language} />
-        <p id="editor-help" className="hint">
-          {lang.language === "python" ? "Python 3 with its standard library (no numpy)." : "JavaScript or TypeScript."} <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) runs the tests. In the editor, Tab indents;
-          press Esc, then Tab, to move on. Limits: {TEST_TIME_LIMIT_MS / 1000} s per test, {RUN_TIME_LIMIT_MS / 1000} s per run.
-        </p>
-        <div className="exercise-actions">
-          <button type="button" onClick={() => void run()} aria-describedby="run-progress">
-            {busy ? "Running…" : "Run tests"}
-          </button>
-          <button type="button" className="secondary" onClick={() => setDialog("reset")}>
-            Reset
-          </button>
-          {canReveal ? (
-            <button type="button" className="secondary" onClick={() => setDialog("reveal")}>
-              Show the solution
-            </button>
+          <section aria-labelledby="results-title" className="exercise-results" data-total-ms={outcome ? Math.round(outcome.totalMs) : undefined}>
+            <h2 id="results-title" ref={resultsHeading} tabIndex={-1}>
+              Results
+            </h2>
+            <p role="status" aria-live="polite" className={`results-summary${report ? (report.ok && report.passed === report.total && !outcome?.stopped ? " all-passed" : " some-failed") : ""}`}>
+              {announcement || "Run the tests to see how your code does."}
+            </p>
+            {outcome ? <Results outcome={outcome} /> : null}
+            {save.kind === "saving" ? <p className="hint">Saving…</p> : null}
+            {save.kind === "saved" ? <p className="hint save-note">{save.text}</p> : null}
+            {save.kind === "error" ? (
+              <p className="form-error" role="alert">
+                {save.text}
+              </p>
+            ) : null}
+          </section>
+
+          {solution !== null ? (
+            <section aria-labelledby="solution-title" className="exercise-solution">
+              <h2 id="solution-title" ref={solutionHeading} tabIndex={-1}>
+                Reference solution
+              </h2>
+              <p className="muted">Read-only. Compare it with your code, then write your own version: the exercise comes back for review soon.</p>
+              <pre className="code solution" tabIndex={0} role="group" aria-label="Reference solution code">
+                <code>{lang.language === "python" && pythonSolution !== null ? pythonSolution : solution}</code>
+              </pre>
+            </section>
           ) : null}
         </div>
-        <p id="run-progress" className="hint run-progress">
-          {progress}
-        </p>
-        <noscript>
-          <p className="notice">The tests run in your browser, so running them needs JavaScript.</p>
-        </noscript>
-        {revealError ? (
-          <p className="form-error" role="alert">
-            {revealError}
-          </p>
-        ) : null}
-      </section>
-
-      <section aria-labelledby="results-title" className="exercise-results">
-        <h2 id="results-title">Results</h2>
-        <p role="status" aria-live="polite" className={`results-summary${report ? (report.ok && report.passed === report.total && !outcome?.stopped ? " all-passed" : " some-failed") : ""}`}>
-          {announcement || "Run the tests to see how your code does."}
-        </p>
-        {outcome ? <Results outcome={outcome} /> : null}
-        {save.kind === "saving" ? <p className="hint">Saving…</p> : null}
-        {save.kind === "saved" ? <p className="hint save-note">{save.text}</p> : null}
-        {save.kind === "error" ? (
-          <p className="form-error" role="alert">
-            {save.text}
-          </p>
-        ) : null}
-      </section>
-
-      {solution !== null ? (
-        <section aria-labelledby="solution-title" className="exercise-solution">
-          <h2 id="solution-title" ref={solutionHeading} tabIndex={-1}>
-            Reference solution
-          </h2>
-          <p className="muted">Read-only. Compare it with your code, then write your own version: the exercise comes back for review soon.</p>
-          <pre className="code solution" tabIndex={0} role="group" aria-label="Reference solution code">
-            <code>{lang.language === "python" && pythonSolution !== null ? pythonSolution : solution}</code>
-          </pre>
-        </section>
-      ) : null}
+      </div>
 
       <ConfirmDialog
         open={dialog === "reset"}
@@ -347,6 +397,8 @@ function kindLabel(kind: TestResult["kind"]) {
 
 function Results({ outcome }: { outcome: RunOutcome }) {
   const { report } = outcome;
+  // Failures first (in run order), then passes.
+  const ordered = [...report.results.filter((r) => !r.passed), ...report.results.filter((r) => r.passed)];
   return (
     <>
       {outcome.stopped ? (
@@ -366,12 +418,17 @@ function Results({ outcome }: { outcome: RunOutcome }) {
       ) : null}
       {report.results.length > 0 ? (
         <ol className="results" aria-label="Test results">
-          {report.results.map((r, i) => (
+          {ordered.map((r, i) => (
             <li key={i} className={`result ${r.passed ? "pass" : "fail"}`}>
               <p className="result-head">
                 <span className="verdict">{r.passed ? "✓ Passed" : "✗ Failed"}</span> <span className="result-name">{r.name}</span>{" "}
                 <span className="muted">({kindLabel(r.kind)})</span>
               </p>
+              {!r.passed && r.args !== undefined ? (
+                <p className="result-args">
+                  {r.kind === "property" ? "Checked with" : "Called with"} <code>{r.args}</code>
+                </p>
+              ) : null}
               {r.message ? <p className="result-message">{r.message}</p> : null}
               {!r.passed && r.actual !== undefined && r.kind !== "property" ? (
                 <p className="result-actual">

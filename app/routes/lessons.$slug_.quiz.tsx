@@ -6,25 +6,22 @@
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
+import { useEffect } from "react";
 import { z } from "zod";
+import { formNumber } from "~/utils/fields";
 import { requireUser } from "~/auth/session.server";
 import { getTopic, renderInline } from "~/content/course.server";
 import { activeAttempt, answerQuestion, getAttempt, startAttempt } from "~/quiz/lesson-quiz.server";
-import { feedbackFor, publicQuestion, rawAnswerFromForm } from "~/quiz/present.server";
+import { OVERRULE_WINDOW_MS, overruleLessonAnswer } from "~/review/overrule.server";
+import { feedbackFor, publicQuestion, rawAnswerFromForm, storedAnswer } from "~/quiz/present.server";
 import { quizScoresByTopic } from "~/quiz/quiz.server";
-import { notFound } from "~/utils/http.server";
+import { notFound, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { QuestionFields } from "~/components/question-fields";
 import { QuizFeedback } from "~/components/quiz-feedback";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => pageTitle(data ? `Quiz: ${data.title}` : "Quiz");
-
-function seedFor(attemptSeed: number, questionId: string) {
-  let h = attemptSeed >>> 0;
-  for (const ch of questionId) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return h >>> 0;
-}
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -39,9 +36,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     if (!attempt || attempt.topicId !== topic.slug || !attempt.finishedAt) notFound("No finished quiz attempt here.");
     const missed = attempt.answers
       .filter((a) => !a.correct)
-      .map((a) => topic.questions.find((q) => q.id === a.itemId))
-      .filter((q): q is NonNullable<typeof q> => q !== undefined)
-      .map((q) => ({ id: q.id, promptHtml: renderInline(q.prompt), ...feedbackFor(q, topic.slug, false) }));
+      .map((a) => ({ a, q: topic.questions.find((q) => q.id === a.itemId) }))
+      .filter((x): x is { a: (typeof x)["a"]; q: NonNullable<(typeof x)["q"]> } => x.q !== undefined)
+      .map(({ a, q }) => ({ id: q.id, promptHtml: renderInline(q.prompt), ...feedbackFor(q, topic.slug, false, storedAnswer(a.answer)) }));
     return { ...base, mode: "result" as const, correct: attempt.correct, answered: attempt.answers.length, missed };
   }
 
@@ -53,14 +50,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const answer = fbAttempt?.answers.find((a) => a.itemId === feedbackId);
     const question = topic.questions.find((q) => q.id === feedbackId);
     if (fbAttempt && answer && question) {
+      const last = fbAttempt.answers[fbAttempt.answers.length - 1];
       return {
+        canOverrule:
+          !answer.correct && question.kind === "text" && last?.id === answer.id && answer.createdAt.getTime() >= Date.now() - OVERRULE_WINDOW_MS,
+        rerated: url.searchParams.has("rerated"),
         ...base,
         mode: "feedback" as const,
         attemptId: fbAttempt.id,
+        questionId: question.id,
         finished: fbAttempt.finishedAt !== null,
         position: fbAttempt.answers.findIndex((a) => a.itemId === feedbackId) + 1,
         promptHtml: renderInline(question.prompt),
-        feedback: feedbackFor(question, topic.slug, answer.correct),
+        feedback: feedbackFor(question, topic.slug, answer.correct, storedAnswer(answer.answer)),
       };
     }
   }
@@ -77,17 +79,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     mode: "question" as const,
     attemptId: attempt.id,
     position: attempt.answers.length + 1,
-    question: publicQuestion(next, seedFor(attempt.seed, next.id)),
+    question: publicQuestion(next, attempt.id),
     shownAt: Date.now(),
   };
 }
 
 const StartSchema = z.object({ intent: z.literal("start") });
+const OverruleSchema = z.object({ intent: z.literal("overrule"), attemptId: z.string().min(1).max(64), questionId: z.string().min(1).max(100) });
 const AnswerSchema = z.object({
   intent: z.literal("answer"),
   attemptId: z.string().min(1).max(64),
   questionId: z.string().min(1).max(100),
-  shownAt: z.coerce.number().int().nonnegative().optional(),
+  shownAt: formNumber(z.number().int().nonnegative().optional()),
 });
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -96,7 +99,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!topic) notFound(`There is no lesson called "${params.slug}".`);
   let form: FormData;
   try {
-    form = await request.formData();
+    form = await readForm(request);
   } catch {
     return data({ error: "The form could not be read." }, { status: 400 });
   }
@@ -105,6 +108,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (topic.questions.length === 0) return data({ error: "This lesson has no quiz yet." }, { status: 400 });
     await startAttempt(user.id, topic);
     return redirect(`/lessons/${topic.slug}/quiz`, 303);
+  }
+  if (fields.intent === "overrule") {
+    const overrule = OverruleSchema.safeParse(fields);
+    if (!overrule.success) return data({ error: "That request could not be read." }, { status: 400 });
+    const res = await overruleLessonAnswer(user.id, overrule.data.attemptId, overrule.data.questionId);
+    if (res.status === "refused") return data({ error: res.reason }, { status: 409 });
+    const q = new URLSearchParams({ attempt: overrule.data.attemptId, feedback: overrule.data.questionId, rerated: "1" });
+    return redirect(`/lessons/${topic.slug}/quiz?${q}`, 303);
   }
   const parsed = AnswerSchema.safeParse(fields);
   if (!parsed.success) return data({ error: "That answer could not be read. Please answer again." }, { status: 400 });
@@ -119,6 +130,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!result.ok) return data({ error: result.error }, { status: result.status });
   const q = new URLSearchParams({ attempt: parsed.data.attemptId, feedback: parsed.data.questionId });
   return redirect(`/lessons/${topic.slug}/quiz?${q}`, 303);
+}
+
+/** Enter continues from the feedback wherever the focus is (unless on another link or button, which Enter activates). */
+function EnterContinues({ to }: { to: string }) {
+  const navigate = useNavigate();
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const t = e.target as HTMLElement | null;
+      if (e.key !== "Enter" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      if (t && ["A", "BUTTON", "INPUT", "TEXTAREA", "SELECT"].includes(t.tagName)) return;
+      e.preventDefault();
+      navigate(to);
+    }
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [navigate, to]);
+  return null;
 }
 
 export default function LessonQuiz() {
@@ -184,15 +212,34 @@ export default function LessonQuiz() {
             Question {d.position} of {d.total}
           </p>
           <h2 id="fb-title" className="card-front" dangerouslySetInnerHTML={{ __html: d.promptHtml }} />
-          <QuizFeedback feedback={d.feedback} />
+          <QuizFeedback feedback={d.feedback}>
+            {d.rerated ? (
+              <p className="success" role="status">
+                Marked right: it counts as a right answer in your score and your reviews.
+              </p>
+            ) : d.canOverrule ? (
+              <Form method="post" className="overrule-form">
+                <input type="hidden" name="intent" value="overrule" />
+                <input type="hidden" name="attemptId" value={d.attemptId} />
+                <input type="hidden" name="questionId" value={d.questionId} />
+                <p>
+                  Typed it right in other words, or a slip the checker missed?{" "}
+                  <button type="submit" className="secondary" disabled={busy}>
+                    I was right
+                  </button>
+                </p>
+              </Form>
+            ) : null}
+          </QuizFeedback>
+          <EnterContinues to={d.finished ? `/lessons/${d.slug}/quiz?result=${d.attemptId}` : `/lessons/${d.slug}/quiz`} />
           <p className="cta-row">
             {d.finished ? (
               <Link className="button" to={`/lessons/${d.slug}/quiz?result=${d.attemptId}`} autoFocus>
-                See your result
+                See your result <kbd className="key-hint">Enter</kbd>
               </Link>
             ) : (
               <Link className="button" to={`/lessons/${d.slug}/quiz`} autoFocus>
-                Next question
+                Next question <kbd className="key-hint">Enter</kbd>
               </Link>
             )}
           </p>
@@ -213,9 +260,14 @@ export default function LessonQuiz() {
                 {d.missed.map((m) => (
                   <li key={m.id} className="review-card">
                     <p className="card-front" dangerouslySetInnerHTML={{ __html: m.promptHtml }} />
-                    <p>
+                    {m.yourAnswerHtml !== null ? (
+                      <div>
+                        <strong>You answered:</strong> <span dangerouslySetInnerHTML={{ __html: m.yourAnswerHtml }} />
+                      </div>
+                    ) : null}
+                    <div>
                       <strong>Answer:</strong> <span dangerouslySetInnerHTML={{ __html: m.answerHtml }} />
-                    </p>
+                    </div>
                     <div dangerouslySetInnerHTML={{ __html: m.explanationHtml }} />
                     <p>
                       <a href={m.sectionHref}>Read the lesson section</a>

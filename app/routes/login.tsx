@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useNavigation, useSearchParams } from "@remi
 import { requireAnonymous, safeRedirect, startSession } from "~/auth/session.server";
 import { LoginSchema, fieldErrors } from "~/auth/schemas";
 import { authenticate, usernameKey } from "~/auth/users.server";
+import { assertHashCapacity, busyResponse, ServerBusyError } from "~/auth/password.server";
 import { clear, clientIp, hit, ipLimit, tooManyRequests, userLimit } from "~/auth/rate-limit.server";
 import { badRequest, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -26,20 +27,35 @@ export async function action({ request }: ActionFunctionArgs) {
   const form = Object.fromEntries(await readForm(request));
   const parsed = LoginSchema.safeParse(form);
   if (!parsed.success) return badRequest({ errors: fieldErrors(parsed.error), username: String(form.username ?? "") });
-  const userKey = `login:user:${usernameKey(parsed.data.username)}`;
-  const limit = await hit([
-    [`login:ip:${clientIp(request)}`, ipLimit()],
-    [userKey, userLimit()],
-  ]);
-  if (!limit.allowed) {
-    const tooMany = tooManyRequests(limit.retryAfterSeconds);
-    return data({ ok: false as const, errors: { form: tooMany.message } as Record<string, string>, username: String(form.username ?? "") }, tooMany.init);
+  const redirectTo = safeRedirect(parsed.data.redirectTo, "/");
+  const username = parsed.data.username;
+  const busy = (e: ServerBusyError) => {
+    const answer = busyResponse(e);
+    return data({ ok: false as const, errors: { form: answer.message } as Record<string, string>, username }, answer.init);
+  };
+  const ip = clientIp(request);
+  const pairKey = `login:user-ip:${usernameKey(username)}:${ip}`;
+  let user: Awaited<ReturnType<typeof authenticate>>;
+  try {
+    // A full hashing queue turns the login away before it counts or writes anything.
+    assertHashCapacity();
+    const limit = await hit([
+      [`login:ip:${ip}`, ipLimit()],
+      [pairKey, userLimit()],
+    ]);
+    if (!limit.allowed) {
+      const tooMany = tooManyRequests(limit.retryAfterSeconds);
+      return data({ ok: false as const, errors: { form: tooMany.message } as Record<string, string>, username }, tooMany.init);
+    }
+    user = await authenticate(username, parsed.data.password);
+  } catch (e) {
+    if (e instanceof ServerBusyError) return busy(e);
+    throw e;
   }
-  const user = await authenticate(parsed.data.username, parsed.data.password);
-  if (!user) return badRequest({ errors: { form: FAILED } as Record<string, string>, username: parsed.data.username }, { status: 401 });
-  await clear(userKey);
-  const cookie = await startSession(user.id);
-  return redirect(safeRedirect(parsed.data.redirectTo, "/"), { headers: { "Set-Cookie": cookie } });
+  if (!user) return badRequest({ errors: { form: FAILED } as Record<string, string>, username }, { status: 401 });
+  await clear(pairKey);
+  const cookie = await startSession(user.id, request);
+  return redirect(redirectTo, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {

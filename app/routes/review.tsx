@@ -13,6 +13,7 @@ import { applyReviewAction, reviewView } from "~/review/actions.server";
 import { sessionSummary } from "~/review/review.server";
 import { latestReviewFeedback } from "~/quiz/feedback.server";
 import { pageTitle } from "~/utils/meta";
+import { readForm } from "~/utils/http.server";
 import { ReviewSession } from "~/components/review-session";
 
 export const meta: MetaFunction = () => pageTitle("Review");
@@ -30,6 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     reveal: url.searchParams.get("reveal"),
     feedback,
     undone: url.searchParams.has("undone"),
+    rerated: url.searchParams.has("rerated"),
   };
 }
 
@@ -37,17 +39,18 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
   let form: FormData;
   try {
-    form = await request.formData();
+    form = await readForm(request);
   } catch {
     return data({ error: "The form could not be read." }, { status: 400 });
   }
   const outcome = await applyReviewAction(user.id, form);
   if (!outcome.ok) {
-    if (outcome.httpStatus === 409) return redirect("/review?stale=1", 303);
+    if (outcome.httpStatus === 409 && form.get("intent") !== "overrule") return redirect("/review?stale=1", 303);
     return data({ error: outcome.error }, { status: outcome.httpStatus });
   }
   if (outcome.feedback) return redirect(`/review?feedback=${encodeURIComponent(outcome.feedback.itemId)}`, 303);
   if (outcome.status === "undone") return redirect("/review?undone=1", 303);
+  if (outcome.status === "rerated" || (outcome.status === "duplicate" && form.get("intent") === "overrule")) return redirect("/review?rerated=1", 303);
   return redirect("/review", 303);
 }
 

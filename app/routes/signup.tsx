@@ -5,6 +5,7 @@ import { useEffect, useState } from "react";
 import { requireAnonymous, safeRedirect, startSession } from "~/auth/session.server";
 import { SignupSchema, fieldErrors } from "~/auth/schemas";
 import { createUser, UsernameTakenError } from "~/auth/users.server";
+import { busyResponse, ServerBusyError } from "~/auth/password.server";
 import { clientIp, hit, ipLimit, tooManyRequests } from "~/auth/rate-limit.server";
 import { badRequest, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
@@ -30,12 +31,18 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const parsed = SignupSchema.safeParse(form);
   if (!parsed.success) return badRequest({ errors: fieldErrors(parsed.error), username: String(form.username ?? "") });
+  // Where to go next is settled before anything is written.
+  const redirectTo = safeRedirect(parsed.data.redirectTo, "/");
   try {
     const user = await createUser(parsed.data.username, parsed.data.password, parsed.data.timeZone);
-    const cookie = await startSession(user.id);
-    return redirect(safeRedirect(parsed.data.redirectTo, "/"), { headers: { "Set-Cookie": cookie } });
+    const cookie = await startSession(user.id, request);
+    return redirect(redirectTo, { headers: { "Set-Cookie": cookie } });
   } catch (e) {
     if (e instanceof UsernameTakenError) return badRequest({ errors: { username: e.message } as Record<string, string>, username: parsed.data.username });
+    if (e instanceof ServerBusyError) {
+      const busy = busyResponse(e);
+      return data({ ok: false as const, errors: { form: busy.message } as Record<string, string>, username: parsed.data.username }, busy.init);
+    }
     throw e;
   }
 }

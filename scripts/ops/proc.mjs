@@ -265,7 +265,7 @@ export const NGINX_INSTALL_HINT = "nginx is not installed: install it with `apt-
  * docs/deploy.md (with `Host $http_host`, since our loopback origin has a port).
  * Runs in the foreground as our child, with every file in its own temp folder.
  */
-export async function startNginx({ upstreamPorts, listenPort, binary = findNginx() }) {
+export async function startNginx({ upstreamPorts, listenPort, binary = findNginx(), hostHeader = "$http_host" }) {
   if (!binary) throw new Error(NGINX_INSTALL_HINT);
   listenPort ??= await freePort();
   const dir = tempDir("as-ops-nginx-");
@@ -299,7 +299,7 @@ ${upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=3 fail_timeout=2
       proxy_pass http://attention_span;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
-      proxy_set_header Host $http_host;
+      proxy_set_header Host ${hostHeader};
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_next_upstream error timeout http_502 http_503;

@@ -53,14 +53,14 @@ test("an unknown lesson is a real 404 page", { tag: "@content" }, async ({ page 
 
 test("the layout works at 320 px wide: nothing overflows sideways", { tag: "@content" }, async ({ page }) => {
   await page.setViewportSize({ width: 320, height: 640 });
-  for (const path of ["/", "/lessons", "/lessons/attention", "/lessons/transformers", "/overview", "/login", "/signup"]) {
+  for (const path of ["/", "/lessons", "/lessons/attention", "/lessons/transformers", "/lessons/tokenization", "/lessons/training", "/lessons/books", "/overview", "/login", "/signup"]) {
     await page.goto(path);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow, `horizontal overflow on ${path}`).toBeLessThanOrEqual(0);
   }
 });
 
-for (const path of ["/", "/lessons", "/lessons/attention", "/lessons/tokenization", "/lessons/books", "/overview", "/login", "/signup", "/nope"]) {
+for (const path of ["/", "/lessons", "/lessons/transformers", "/lessons/attention", "/lessons/tokenization", "/lessons/training", "/lessons/books", "/overview", "/login", "/signup", "/nope"]) {
   test(`axe: ${path} has no serious or critical violations`, { tag: "@content" }, async ({ page }) => {
     await page.goto(path);
     await expectAccessible(page);

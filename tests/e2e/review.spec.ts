@@ -18,7 +18,7 @@ test("a full keyboard-only review session, from the first card to the summary", 
   await page.goto("/lessons/attention"); // opening a lesson lets its cards in
   await page.goto("/review");
   await hydrated(page);
-  await expect(page.getByText("0 done · 5 to go")).toBeVisible();
+  await expect(page.locator(".review-counts")).toHaveText("5 new · 0 learning · 0 due · 0 done this session");
   await expectAccessible(page);
   for (let i = 0; i < 5; i++) {
     await expect(page.getByRole("button", { name: /Show answer/ })).toBeVisible();
@@ -117,4 +117,31 @@ test("a review made while the server is unreachable is saved once it comes back"
   await expect(page.getByText("unsaved")).toHaveCount(0, { timeout: 15_000 });
   const exported = await (await page.request.get("/account/export")).json();
   expect(exported.reviewLogs.filter((l: { kind: string }) => l.kind === "review")).toHaveLength(1);
+});
+
+test("a rating the server refuses leaves the outbox with a message, and a skewed clock blocks nothing", async ({ page }) => {
+  await signUp(page);
+  await page.goto("/lessons/training");
+  await page.goto("/review");
+  await hydrated(page);
+  await page.keyboard.press("Space");
+  await page.keyboard.press("3");
+  await expect(page.getByText("unsaved")).toHaveCount(0, { timeout: 15_000 });
+  const first = (await (await page.request.get("/account/export")).json()).reviewLogs[0].itemId as string;
+  // Two ratings waiting from another session on this device: one the server refuses for good (an
+  // unknown card), one from a clock three days behind, before the card's last review (a 500 once).
+  await page.evaluate((itemId) => {
+    const entries = [
+      { clientId: "e2e-unknown-item-01", itemId: "no-such-item", rating: 3, version: 0, durationMs: 1000, reviewedAt: Date.now() },
+      { clientId: "e2e-clock-behind-01", itemId, rating: 3, version: 1, durationMs: 1000, reviewedAt: Date.now() - 3 * 24 * 60 * 60 * 1000 },
+    ];
+    localStorage.setItem("attention-span:outbox:v1", JSON.stringify(entries));
+  }, first);
+  await page.keyboard.press("Space");
+  await page.keyboard.press("3");
+  await expect(page.getByText("No such item.")).toBeVisible();
+  await expect(page.getByText("unsaved")).toHaveCount(0, { timeout: 15_000 });
+  const logs = (await (await page.request.get("/account/export")).json()).reviewLogs as { clientId: string; kind: string }[];
+  expect(logs.filter((l) => l.kind === "review")).toHaveLength(3);
+  expect(logs.map((l) => l.clientId)).toContain("e2e-clock-behind-01");
 });

@@ -135,6 +135,10 @@ describe("exercise runs and ratings", () => {
       [{ intent: "attempt", clientId: cid(), version: "0", passed: "false", testsPassed: "11", testsTotal: "10", code: "" }, /testsPassed: cannot exceed testsTotal/],
       [{ intent: "attempt", clientId: cid(), version: "0", passed: "true", testsPassed: "9", testsTotal: "10", code: "" }, /a passing run passes every test/],
       [{ intent: "attempt", clientId: cid(), version: "0", passed: "false", testsPassed: "0", testsTotal: "10" }, /code is required/],
+      // The server knows the exercise's tests: counts from another exercise, or made up, are refused.
+      [{ intent: "attempt", clientId: cid(), version: "0", passed: "true", testsPassed: "1", testsTotal: "1", code: "x" }, /testsTotal: this exercise has 10 tests, not 1/],
+      [{ intent: "attempt", clientId: cid(), version: "0", passed: "false", testsPassed: "0", testsTotal: "11", code: "x" }, /testsTotal: this exercise has 10 tests, not 11/],
+      [{ intent: "attempt", clientId: cid(), version: "0", passed: "true", testsPassed: "9", testsTotal: "10", code: "x" }, /a passing run passes every test/],
       [{ intent: "attempt", clientId: cid(), version: "0", passed: "false", testsPassed: "0", testsTotal: "10", code: "x".repeat(100_001) }, /code is limited/],
     ];
     for (const [form, message] of cases) {

@@ -227,6 +227,21 @@ describe("each kind of mistake is reported at the right file and line", () => {
     expect(problems).toEqual([problem("content/01-alpha/quiz.yaml", lineWith(root, ALPHA_QUIZ, "choices:"), "exactly one correct choice")]);
   });
 
+  it("a choice may say why it is wrong (why), and a why on a correct choice is refused at its line", () => {
+    const ok = broken(ALPHA_QUIZ, (t) => t.replace("    - text: Three\n", "    - text: Three\n      why: Three leaves a remainder of one when divided by two.\n"));
+    expect(ok.problems).toEqual([]);
+    const single = ok.course.topics[0]!.questions.find((q) => q.id === "alpha-q-single")!;
+    expect(single.kind === "single" && single.choices[1]!.why).toBe("Three leaves a remainder of one when divided by two.");
+
+    const { root, problems } = broken(ALPHA_QUIZ, (t) => t.replace("      correct: true\n", "      correct: true\n      why: It is even.\n"));
+    expect(problems).toEqual([problem("content/01-alpha/quiz.yaml", lineWith(root, ALPHA_QUIZ, "why: It is even."), "why explains a wrong choice")]);
+  });
+
+  it("an empty why: the line of why", () => {
+    const { root, problems } = broken(ALPHA_QUIZ, (t) => t.replace("    - text: Three\n", '    - text: Three\n      why: ""\n'));
+    expect(problems).toEqual([problem("content/01-alpha/quiz.yaml", lineWith(root, ALPHA_QUIZ, 'why: ""'), "why must not be empty")]);
+  });
+
   it("a multiple-select question with no correct choice", () => {
     const { root, problems } = broken(ALPHA_QUIZ, (t) => t.replace("[{text: Two, correct: true}, {text: Four}, {text: Five, correct: true}]", "[{text: Two}, {text: Four}, {text: Five}]"));
     expect(problems).toEqual([problem("content/01-alpha/quiz.yaml", lineWith(root, ALPHA_QUIZ, "choices: [{text: Two}"), "at least one correct choice")]);

@@ -1,13 +1,13 @@
 /**
  * The CI check for code exercises: on the real course, every reference solution
- * passes all its tests and properties with the grading core the browser uses,
+ * passes all its tests and properties through the runner and judge the browser uses,
  * and every starter fails at least one.
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProblem, loadCourse } from "~/content/load.server";
 import { buildSpec, checkExercises } from "~/content/exercise-check.server";
-import { grade } from "~/domain/grading/run";
+import { gradeInNode as grade } from "~/exercise-worker/node-runner.server";
 
 const { course, problems } = loadCourse(path.resolve("content"));
 const exercises = course.topics.flatMap((t) => t.exercises);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gradeAnswer, normaliseText, parseNumber, ratingForAnswer, shuffle, type Graded, type QuestionSpec } from "~/domain/quiz-grading";
+import { editDistance, gradeAnswer, matchText, normaliseText, parseNumber, ratingForAnswer, shuffle, type Graded, type QuestionSpec } from "~/domain/quiz-grading";
 
 const single: QuestionSpec = {
   kind: "single",
@@ -148,6 +148,64 @@ describe("text", () => {
     const long = "x".repeat(500);
     const graded = gradeAnswer(text, { value: `  ${long}  ` });
     expect(graded).toEqual(wrong("x".repeat(200)));
+  });
+});
+
+describe("text: typo tolerance", () => {
+  const residual: QuestionSpec = { kind: "text", answers: ["residual stream", "the residual stream", "residual-stream", "residual"] };
+  const gelu: QuestionSpec = { kind: "text", answers: ["GELU", "Gaussian Error Linear Unit", "gelu activation"] };
+
+  it("one edit is forgiven on answers of five letters or more", () => {
+    expect(gradeAnswer(residual, { value: "resdiual stream" })).toEqual(right("resdiual stream")); // two letters swapped
+    expect(gradeAnswer(residual, { value: "residul stream" })).toEqual(right()); // one letter missing
+    expect(gradeAnswer(residual, { value: "residuall stream" })).toEqual(right()); // one letter too many
+    expect(gradeAnswer(residual, { value: "residual strem" })).toEqual(right());
+    expect(gradeAnswer(text, { value: "byte pair encodinf" })).toEqual(right()); // one letter wrong
+    expect(gradeAnswer(text, { value: "bytepair encoding" })).toEqual(right()); // a missing space is one edit
+  });
+
+  it("two edits are not a typo", () => {
+    expect(gradeAnswer(residual, { value: "resdiual strem" })).toEqual(wrong());
+    expect(gradeAnswer(text, { value: "byte pear encodinf" })).toEqual(wrong());
+  });
+
+  it("short answers must be exact: a one-letter change there is a different word", () => {
+    expect(gradeAnswer(text, { value: "bpa" })).toEqual(wrong());
+    expect(gradeAnswer(gelu, { value: "gelo" })).toEqual(wrong()); // GELU has four letters
+    expect(gradeAnswer({ kind: "text", answers: ["cos"] }, { value: "cot" })).toEqual(wrong());
+    expect(gradeAnswer({ kind: "text", answers: ["ReLU"] }, { value: "GeLU" })).toEqual(wrong());
+  });
+
+  it("digits never count as a typo", () => {
+    expect(gradeAnswer({ kind: "text", answers: ["GPT-2 small"] }, { value: "GPT-3 small" })).toEqual(wrong());
+    expect(gradeAnswer({ kind: "text", answers: ["GPT-2 small"] }, { value: "GPT-2 smal" })).toEqual(right());
+  });
+
+  it("filler words do not matter: 'GeLU activation function' is the accepted 'gelu activation'", () => {
+    expect(gradeAnswer(gelu, { value: "GeLU activation function" })).toEqual(right());
+    expect(gradeAnswer(gelu, { value: "the GELU" })).toEqual(right());
+    expect(gradeAnswer(gelu, { value: "a Gaussian error linear unit" })).toEqual(right());
+    expect(gradeAnswer(gelu, { value: "GELU function" })).toEqual(right());
+    expect(gradeAnswer(gelu, { value: "activation function" })).toEqual(wrong());
+  });
+
+  it("a sign is not a typo: 'infinity' is not '-infinity'", () => {
+    const mask: QuestionSpec = { kind: "text", answers: ["-infinity", "negative infinity", "minus infinity"] };
+    expect(gradeAnswer(mask, { value: "infinity" })).toEqual(wrong());
+    expect(gradeAnswer(mask, { value: "minus infinty" })).toEqual(right());
+  });
+
+  it("matchText says whether it was exact or forgiven, and which answer matched", () => {
+    expect(matchText("Residual Stream", ["residual stream"])).toEqual({ kind: "exact", accepted: "residual stream" });
+    expect(matchText("resdiual stream", ["residual stream"])).toEqual({ kind: "typo", accepted: "residual stream" });
+    expect(matchText("attention", ["residual stream"])).toEqual({ kind: "none" });
+  });
+
+  it("editDistance counts a swap of neighbours as one edit and stops early", () => {
+    expect(editDistance("resdiual", "residual")).toBe(1);
+    expect(editDistance("kitten", "sitting")).toBe(3);
+    expect(editDistance("", "abc")).toBe(3);
+    expect(editDistance("abcdef", "uvwxyz", 1)).toBe(2);
   });
 });
 

@@ -7,10 +7,14 @@
  *   expected out[1][1] to be 0.25 ± 3.5e-6, got NaN (check for exp overflow)
  */
 
+import { isUnsendable } from "~/exercise-worker/protocol";
+
 export interface Tolerance {
   atol: number;
   rtol: number;
   exact?: boolean;
+  /** What to add when a result overflows, for exercises where there is a fix to suggest (softmax: "subtract the max before exp"). */
+  overflowHint?: string;
 }
 
 export const DEFAULT_TOLERANCE: Tolerance = { atol: 1e-6, rtol: 1e-5 };
@@ -27,9 +31,33 @@ export function formatNumber(x: number): string {
   return String(Number(x.toPrecision(6)));
 }
 
+/** `x` with `digits` significant digits, in the style of formatNumber. */
+function withDigits(x: number, digits: number): string {
+  if (!Number.isFinite(x) || Number.isInteger(x)) return formatNumber(x);
+  const abs = Math.abs(x);
+  if (abs !== 0 && (abs < 1e-4 || abs >= 1e6)) return x.toExponential(digits - 1).replace(/\.?0+e/, "e");
+  return String(Number(x.toPrecision(digits)));
+}
+
+/** Two numbers printed with just enough digits (6 at least) to tell them apart. */
+export function formatPair(a: number, b: number): [string, string] {
+  if (typeof a !== "number" || typeof b !== "number" || !Number.isFinite(a) || !Number.isFinite(b)) return [formatNumber(a), formatNumber(b)];
+  for (let digits = 6; digits <= 17; digits++) {
+    const sa = withDigits(a, digits);
+    const sb = withDigits(b, digits);
+    if (sa !== sb || digits === 17) return [sa, sb];
+  }
+  return [formatNumber(a), formatNumber(b)];
+}
+
+const SHOWN_STRING_CHARS = 200;
+
 export function formatValue(v: unknown, depth = 0): string {
   if (typeof v === "number") return formatNumber(v);
-  if (typeof v === "string") return JSON.stringify(v);
+  if (typeof v === "string") {
+    return v.length <= SHOWN_STRING_CHARS ? JSON.stringify(v) : `${JSON.stringify(v.slice(0, SHOWN_STRING_CHARS))}… (${v.length.toLocaleString("en")} characters)`;
+  }
+  if (isUnsendable(v)) return `(${v.$unsendable})`;
   if (v === undefined) return "undefined";
   if (v === null) return "null";
   if (Array.isArray(v)) {
@@ -47,6 +75,7 @@ export function formatValue(v: unknown, depth = 0): string {
 }
 
 function describe(v: unknown): string {
+  if (isUnsendable(v)) return v.$unsendable;
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (v === null) return "null";
   if (v === undefined) return "undefined (did the function return a value?)";
@@ -65,10 +94,10 @@ export function shapeOf(v: unknown): number[] | null {
   return inner === null ? null : [v.length, ...inner];
 }
 
-function hint(actual: number, expected: number): string {
-  if (Number.isNaN(actual)) return " (check for exp overflow or 0/0)";
-  if (!Number.isFinite(actual) && Number.isFinite(expected)) return " (check for overflow: subtract the max before exp)";
-  if (Number.isFinite(actual) && !Number.isFinite(expected)) return " (this position should be masked)";
+function hint(actual: number, expected: number, tol: Tolerance): string {
+  if (Number.isNaN(actual)) return tol.overflowHint ? ` (NaN often comes from an overflow: ${tol.overflowHint})` : " (NaN comes from 0/0, Infinity/Infinity, Infinity − Infinity or a NaN input)";
+  if (!Number.isFinite(actual) && Number.isFinite(expected)) return tol.overflowHint ? ` (an overflow: ${tol.overflowHint})` : "";
+  if (Number.isFinite(actual) && expected === -Infinity) return " (this position should be masked)";
   return "";
 }
 
@@ -79,7 +108,8 @@ export function compareNumbers(actual: number, expected: number, tol: Tolerance,
   if (tol.exact || !Number.isFinite(expected)) {
     if (Object.is(actual, expected) || actual === expected) return { ok: true };
     if (Number.isNaN(expected) && Number.isNaN(actual)) return { ok: true };
-    return { ok: false, path: place, message: `expected ${place} to be ${formatNumber(expected)}, got ${formatNumber(actual)}${hint(actual, expected)}` };
+    const [a, e] = formatPair(actual, expected);
+    return { ok: false, path: place, message: `expected ${place} to be ${e}, got ${a}${hint(actual, expected, tol)}` };
   }
   const allowed = tol.atol + tol.rtol * Math.abs(expected);
   const diff = Math.abs(actual - expected);
@@ -87,7 +117,7 @@ export function compareNumbers(actual: number, expected: number, tol: Tolerance,
     return {
       ok: false,
       path: place,
-      message: `expected ${place} to be ${formatNumber(expected)} ± ${formatNumber(Number(allowed.toPrecision(2)))}, got ${formatNumber(actual)}${hint(actual, expected)}`,
+      message: `expected ${place} to be ${formatPair(actual, expected)[1]} ± ${formatNumber(Number(allowed.toPrecision(2)))}, got ${formatPair(actual, expected)[0]}${hint(actual, expected, tol)}`,
     };
   }
   return { ok: true };

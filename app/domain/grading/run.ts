@@ -1,11 +1,14 @@
 /**
- * The grading core, shared by the browser worker and by CI's content check:
- * compile the learner's code (TypeScript types stripped by sucrase, line numbers
- * kept), call their function on each test's arguments, compare with the
- * expected output, run property checks. No I/O; time limits are the caller's
- * (the browser terminates the worker, see docs/decisions/005-exercise-sandbox.md).
+ * The judge: what to call, and what the outcomes mean. Pure, and run only
+ * where learner code never ran (the page's judge worker in the browser, the
+ * main realm in CI): planCalls() lists every call of the learner's function a
+ * run needs; a runner (see app/exercise-worker/protocol.ts) makes them and
+ * sends back plain data; judge() compares that data with the expected values
+ * and runs the property checks. Learner code cannot reach any of this, so it
+ * cannot change a verdict. See docs/decisions/015-grading-outside-the-learners-realm.md.
  */
-import { transform } from "sucrase";
+import type { CallOutcome, RunCall } from "~/exercise-worker/protocol";
+import { isUnsendable } from "~/exercise-worker/protocol";
 import { close, compareValues, formatValue, type Tolerance } from "./compare";
 
 export interface TestCase {
@@ -14,15 +17,34 @@ export interface TestCase {
   expected: unknown;
 }
 
+/** A further call a property check needs: `outputs[key]` is what `fn(...args)` returned. */
+export interface ExtraCall {
+  key: string;
+  args: unknown[];
+}
+
 export interface PropertyCheck {
   name: string;
   args: unknown[];
+  /** Declared in the content (as data, or computed from `args` when the spec is built). */
+  calls?: ExtraCall[];
+  /** `outputs` is an array (calls were listed) or an object (calls were named). */
+  callsAs?: "array" | "object";
+  /**
+   * The check calls `solution(...)` itself (the older form): its calls were
+   * recorded against the reference when the spec was built, and `solution`
+   * answers them from the learner's outputs. Calls it did not record fail the check.
+   */
+  replay?: boolean;
+  /** A function body with `args`, `result`, `outputs` and `close` in scope: true passes, a string explains a failure. */
   check: string;
 }
 
 export interface GradingSpec {
   functionName: string;
   tolerance: Tolerance;
+  /** The task says the function must leave its arguments unchanged: every call checks it. */
+  readonlyArgs?: boolean;
   tests: TestCase[];
   hidden: TestCase[];
   properties: PropertyCheck[];
@@ -33,7 +55,7 @@ export interface TestResult {
   kind: "test" | "hidden" | "property";
   passed: boolean;
   message?: string;
-  /** Shown for visible tests only. */
+  /** The arguments: always for visible tests, on failure for hidden ones and properties (hidden, not secret). */
   args?: string;
   expected?: string;
   actual?: string;
@@ -48,206 +70,153 @@ export interface GradeReport {
   total: number;
 }
 
-/** Deep copy of JSON-like data, keeping NaN/±Infinity, so a test cannot alter its own inputs. */
-export function cloneData<T>(v: T): T {
-  return structuredClone(v);
+/** What came back from a runner, as the page collected it. */
+export interface RunResult {
+  compileError: string | null;
+  outcomes: Record<string, CallOutcome>;
+  /** The page stopped the run (time limit, crash) while `id` ran, or before it started (id null). */
+  stopped: { id: string | null; why: string } | null;
+  /** Milliseconds per call id, measured by whoever ran it. */
+  ms?: Record<string, number>;
 }
 
-export class CompileError extends Error {
-  constructor(message: string, public readonly line: number | null) {
-    super(message);
-  }
+/** Shown messages are capped too: a check or an error cannot flood the page. */
+const MESSAGE_MAX_CHARS = 2_500;
+
+function capMessage(text: string): string {
+  return text.length <= MESSAGE_MAX_CHARS ? text : `${text.slice(0, MESSAGE_MAX_CHARS)}… (cut)`;
 }
 
-/**
- * `export function f` is a habit worth forgiving: the keyword is blanked out
- * (same length, so columns and lines stay put). Imports are refused with the
- * learner's line: exercise code is one self-contained file.
- */
-function prepareSource(code: string): string {
-  const lines = code.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (/^\s*import[\s{*"'(]/.test(line) || /(^|[^.\w$])import\s*\(/.test(line.replace(/\/\/.*$/, ""))) {
-      throw new CompileError(`Line ${i + 1}: imports are not available in exercises; write everything in this one file.`, i + 1);
+export const testId = (i: number) => `t${i}`;
+export const hiddenId = (i: number) => `h${i}`;
+export const propertyId = (i: number) => `p${i}`;
+export const extraCallId = (i: number, key: string) => `p${i}/${key}`;
+
+export function totalTests(spec: GradingSpec): number {
+  return spec.tests.length + spec.hidden.length + spec.properties.length;
+}
+
+/** The name and kind of each test, in run order: visible, hidden, properties. */
+export function testList(spec: GradingSpec): { name: string; kind: TestResult["kind"]; ids: string[] }[] {
+  return [
+    ...spec.tests.map((t, i) => ({ name: t.name, kind: "test" as const, ids: [testId(i)] })),
+    ...spec.hidden.map((t, i) => ({ name: t.name, kind: "hidden" as const, ids: [hiddenId(i)] })),
+    ...spec.properties.map((p, i) => ({ name: p.name, kind: "property" as const, ids: [propertyId(i), ...(p.calls ?? []).map((c) => extraCallId(i, c.key))] })),
+  ];
+}
+
+/** Every call a run makes, in order. */
+export function planCalls(spec: GradingSpec): RunCall[] {
+  const returnArgs = spec.readonlyArgs === true ? { returnArgs: true } : {};
+  return [
+    ...spec.tests.map((t, i) => ({ id: testId(i), args: t.args, ...returnArgs })),
+    ...spec.hidden.map((t, i) => ({ id: hiddenId(i), args: t.args, ...returnArgs })),
+    ...spec.properties.flatMap((p, i) => [
+      { id: propertyId(i), args: p.args, ...returnArgs },
+      ...(p.calls ?? []).map((c) => ({ id: extraCallId(i, c.key), args: c.args, ...returnArgs })),
+    ]),
+  ];
+}
+
+const NOT_RUN = "Not run: the run was stopped before this test.";
+
+function showArgs(args: unknown[]): string {
+  return args.map((a) => formatValue(a)).join(", ");
+}
+
+/** Why a call gave no usable value, or null when it did. */
+function callProblem(spec: GradingSpec, run: RunResult, id: string, args: unknown[], what: string): string | null {
+  const o = run.outcomes[id];
+  if (!o) return run.stopped && run.stopped.id === id ? run.stopped.why : run.stopped ? NOT_RUN : `${what}: the runner gave no answer for this call.`;
+  if (!o.ok) return typeof o.error === "string" ? capMessage(o.error) : "Your code threw an error.";
+  if (spec.readonlyArgs) {
+    if (!Array.isArray(o.argsAfter)) return `${what}: the runner did not send back the arguments to check they are unchanged.`;
+    const same = compareValues(o.argsAfter, args, { atol: 0, rtol: 0, exact: true }, "args");
+    if (!same.ok) {
+      return `Your function changed its arguments (after the call, ${same.message}). The task asks to leave its input unchanged: build a new array instead.`;
     }
-    const m = /^(\s*)export(\s+default)?(\s+)(?=(async\s+)?function\b|const\b|let\b|var\b|class\b)/.exec(line);
-    if (m) lines[i] = " ".repeat(m[0].length) + line.slice(m[0].length);
   }
-  return lines.join("\n");
+  return null;
 }
 
-/** Strip TypeScript types; sucrase keeps line numbers, and reports syntax errors as (line:col). */
-export function transpile(code: string): string {
-  const source = prepareSource(code);
-  try {
-    return transform(source, { transforms: ["typescript"], disableESTransforms: true, keepUnusedImports: false }).code;
-  } catch (e) {
-    const message = e instanceof Error ? e.message : String(e);
-    const m = /\((\d+):(\d+)\)/.exec(message);
-    const line = m ? Number(m[1]) : null;
-    const clean = message.replace(/\s*\(\d+:\d+\)\s*$/, "");
-    throw new CompileError(line ? `Syntax error on line ${line}: ${clean}` : `Syntax error: ${clean}`, line);
-  }
+type Check = (args: unknown, result: unknown, outputs: unknown, closeFn: typeof close, solution: (...a: unknown[]) => unknown) => unknown;
+
+function checkFunction(source: string): Check {
+  return new Function("args", "result", "outputs", "close", "solution", source) as Check;
 }
 
-/**
- * The learner's code is compiled with a sourceURL, so its stack frames read
- * "learner-code.js:LINE:COL" and are told apart from property checks and from
- * the runner itself (V8, SpiderMonkey and JavaScriptCore all honour it).
- */
-export const LEARNER_SOURCE_URL = "learner-code.js";
-const PROBE_SOURCE_URL = "line-probe.js";
-
-let probe: { offset: number; sourceUrls: boolean } | null = null;
-/** How many lines `new Function` adds before the body, and whether sourceURL works: measured once in this engine. */
-function functionLines(): { offset: number; sourceUrls: boolean } {
-  if (probe) return probe;
-  probe = { offset: 2, sourceUrls: false };
-  try {
-    new Function(`throw new Error("probe")\n//# sourceURL=${PROBE_SOURCE_URL}`)();
-  } catch (e) {
-    const stack = (e as Error).stack ?? "";
-    const named = new RegExp(`${PROBE_SOURCE_URL.replace(".", "\\.")}:(\\d+):\\d+`).exec(stack);
-    const line = named ? Number(named[1]) : lineFromStack(stack, 0, false);
-    probe = { offset: line !== null ? line - 1 : 2, sourceUrls: named !== null };
-  }
-  return probe;
+/** For a replayed check: `solution(...)` answers from recorded calls, matched on their arguments. */
+function replaySolution(p: PropertyCheck, values: unknown[], result: unknown): (...a: unknown[]) => unknown {
+  const known = [{ args: p.args, value: result }, ...(p.calls ?? []).map((c, i) => ({ args: c.args, value: values[i] }))];
+  return (...a: unknown[]) => {
+    const hit = known.find((k) => compareValues(a, k.args, { atol: 0, rtol: 0, exact: true }).ok);
+    if (!hit) throw new Error(`this check called the function with arguments it did not declare (${showArgs(a)})`);
+    return structuredClone(hit.value);
+  };
 }
 
-function lineFromStack(stack: string, offset: number, sourceUrls: boolean): number | null {
-  if (sourceUrls) {
-    const m = /learner-code\.js:(\d+):\d+/.exec(stack);
-    return m ? Number(m[1]) - offset : null;
-  }
-  // V8: "at f (eval at compile (file), <anonymous>:5:9)"; Firefox: "Function:5:9"
-  const m = /<anonymous>:(\d+):\d+/.exec(stack) ?? /Function:(\d+):\d+/.exec(stack) ?? /> Function:(\d+):/.exec(stack);
-  return m ? Number(m[1]) - offset : null;
+/** What a check gets for `solution` when it declared its calls: a clear error. */
+function noSolution(): never {
+  throw new Error("solution(...) is not available in this check: declare the call under calls: and read outputs");
 }
 
-/** The learner's line for an error thrown from their code, when the engine tells. */
-export function learnerLine(error: unknown): number | null {
-  if (!(error instanceof Error) || !error.stack) return null;
-  const { offset, sourceUrls } = functionLines();
-  const line = lineFromStack(error.stack, offset, sourceUrls);
-  return line !== null && line >= 1 ? line : null;
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof RangeError && /call stack/i.test(error.message)) {
-    const line = learnerLine(error);
-    return `Maximum call stack size exceeded${line ? ` (line ${line})` : ""}: check that your recursion has a base case`;
+/** Compare what came back with what was expected; run the property checks. */
+export function judge(spec: GradingSpec, run: RunResult): GradeReport {
+  const total = totalTests(spec);
+  if (run.compileError !== null) return { ok: false, error: capMessage(run.compileError), results: [], passed: 0, total };
+  if (run.stopped && run.stopped.id === null && Object.keys(run.outcomes).length === 0) {
+    return { ok: false, error: run.stopped.why, results: [], passed: 0, total };
   }
-  if (error instanceof Error) {
-    const line = learnerLine(error);
-    return `${error.name}: ${error.message}${line ? ` (line ${line})` : ""}`;
-  }
-  return `Thrown: ${formatValue(error)}`;
-}
-
-export function compileFunction(code: string, functionName: string): (...args: unknown[]) => unknown {
-  const js = transpile(code);
-  let factory: () => unknown;
-  try {
-    factory = new Function(
-      `${js}\n;return typeof ${functionName} === "function" ? ${functionName} : undefined;\n//# sourceURL=${LEARNER_SOURCE_URL}`,
-    ) as () => unknown;
-  } catch (e) {
-    throw new CompileError(`Syntax error: ${(e as Error).message}`, null);
-  }
-  let fn: unknown;
-  try {
-    fn = factory();
-  } catch (e) {
-    throw new CompileError(`Your code threw while loading: ${describeError(e)}`, learnerLine(e));
-  }
-  if (typeof fn !== "function") throw new CompileError(`Define a function named ${functionName}.`, null);
-  return fn as (...args: unknown[]) => unknown;
-}
-
-type Clock = () => number;
-
-/** Progress callbacks, for a runner that enforces a time limit per test (the browser worker). */
-export interface GradeHooks {
-  /** Before test number `index` (in run order: visible tests, hidden tests, properties). */
-  onStart?: (index: number, name: string, kind: TestResult["kind"]) => void;
-  /** After it, with its result. */
-  onResult?: (result: TestResult, index: number) => void;
-}
-
-export function runTests(
-  fn: (...args: unknown[]) => unknown,
-  spec: GradingSpec,
-  now: Clock = () => performance.now(),
-  hooks: GradeHooks = {},
-): TestResult[] {
+  const ms = (id: string) => run.ms?.[id] ?? 0;
   const results: TestResult[] = [];
-  const push = (r: TestResult) => {
-    results.push(r);
-    hooks.onResult?.(r, results.length - 1);
-  };
-  const one = (t: TestCase, kind: "test" | "hidden") => {
-    hooks.onStart?.(results.length, t.name, kind);
-    const started = now();
-    const shown = kind === "test";
-    try {
-      const actual = fn(...cloneData(t.args));
-      const cmp = compareValues(actual, t.expected, spec.tolerance);
-      push({
-        name: t.name,
-        kind,
-        passed: cmp.ok,
-        message: cmp.ok ? undefined : cmp.message,
-        args: shown ? t.args.map((a) => formatValue(a)).join(", ") : undefined,
-        expected: shown ? formatValue(t.expected) : undefined,
-        actual: shown || !cmp.ok ? formatValue(actual) : undefined,
-        ms: now() - started,
-      });
-    } catch (e) {
-      push({
-        name: t.name,
-        kind,
-        passed: false,
-        message: describeError(e),
-        args: shown ? t.args.map((a) => formatValue(a)).join(", ") : undefined,
-        expected: shown ? formatValue(t.expected) : undefined,
-        ms: now() - started,
-      });
-    }
-  };
-  spec.tests.forEach((t) => one(t, "test"));
-  spec.hidden.forEach((t) => one(t, "hidden"));
-  for (const p of spec.properties) {
-    hooks.onStart?.(results.length, p.name, "property");
-    const started = now();
-    try {
-      const args = cloneData(p.args);
-      const result = fn(...cloneData(args));
-      const check = new Function("solution", "args", "result", "close", p.check) as (...a: unknown[]) => unknown;
-      const verdict = check(fn, args, result, close);
-      const passed = verdict === true;
-      push({
-        name: p.name,
-        kind: "property",
-        passed,
-        message: passed ? undefined : typeof verdict === "string" ? verdict : `property failed: ${p.name}`,
-        ms: now() - started,
-      });
-    } catch (e) {
-      push({ name: p.name, kind: "property", passed: false, message: describeError(e), ms: now() - started });
-    }
-  }
-  return results;
-}
 
-export function grade(code: string, spec: GradingSpec, now?: Clock, hooks?: GradeHooks): GradeReport {
-  const total = spec.tests.length + spec.hidden.length + spec.properties.length;
-  let fn: (...args: unknown[]) => unknown;
-  try {
-    fn = compileFunction(code, spec.functionName);
-  } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e), results: [], passed: 0, total };
-  }
-  const results = runTests(fn, spec, now, hooks);
+  const one = (t: TestCase, id: string, kind: "test" | "hidden") => {
+    const shown = kind === "test";
+    const base = { name: t.name, kind, args: showArgs(t.args), expected: shown ? formatValue(t.expected) : undefined, ms: ms(id) };
+    const problem = callProblem(spec, run, id, t.args, "This test");
+    if (problem !== null) {
+      results.push({ ...base, passed: false, message: problem });
+      return;
+    }
+    const actual = (run.outcomes[id] as { value: unknown }).value;
+    const cmp = compareValues(actual, t.expected, spec.tolerance);
+    results.push({
+      ...base,
+      args: shown || !cmp.ok ? base.args : undefined,
+      passed: cmp.ok,
+      message: cmp.ok ? undefined : capMessage(cmp.message),
+      actual: shown || !cmp.ok ? formatValue(actual) : undefined,
+    });
+  };
+  spec.tests.forEach((t, i) => one(t, testId(i), "test"));
+  spec.hidden.forEach((t, i) => one(t, hiddenId(i), "hidden"));
+
+  spec.properties.forEach((p, i) => {
+    const main = propertyId(i);
+    const extra = p.calls ?? [];
+    const time = ms(main) + extra.reduce((n, c) => n + ms(extraCallId(i, c.key)), 0);
+    const fail = (message: string) => results.push({ name: p.name, kind: "property", passed: false, message: capMessage(message), args: showArgs(p.args), ms: time });
+    const problem = callProblem(spec, run, main, p.args, "This check");
+    if (problem !== null) return fail(problem);
+    for (const c of extra) {
+      const extraProblem = callProblem(spec, run, extraCallId(i, c.key), c.args, "This check");
+      if (extraProblem !== null) return fail(`Calling it with (${showArgs(c.args)}) for this check: ${extraProblem}`);
+    }
+    const result = (run.outcomes[main] as { value: unknown }).value;
+    if (isUnsendable(result)) return fail(`Your function returned ${result.$unsendable}.`);
+    const values = extra.map((c) => (run.outcomes[extraCallId(i, c.key)] as { value: unknown }).value);
+    const outputs = p.callsAs === "array" ? values : Object.fromEntries(extra.map((c, k) => [c.key, values[k]]));
+    let verdict: unknown;
+    try {
+      verdict = checkFunction(p.check)(structuredClone(p.args), result, outputs, close, p.replay ? replaySolution(p, values, result) : noSolution);
+    } catch (e) {
+      return fail(`This check could not read your result (${e instanceof Error ? e.message : String(e)}); got ${formatValue(result)}.`);
+    }
+    if (verdict === true) {
+      results.push({ name: p.name, kind: "property", passed: true, ms: time });
+      return;
+    }
+    fail(typeof verdict === "string" ? verdict : `property failed: ${p.name}`);
+  });
   return { ok: true, results, passed: results.filter((r) => r.passed).length, total };
 }

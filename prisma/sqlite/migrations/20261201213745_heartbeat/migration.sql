@@ -1,0 +1,6 @@
+-- CreateTable
+CREATE TABLE "Heartbeat" (
+    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    "at" DATETIME NOT NULL
+);
+

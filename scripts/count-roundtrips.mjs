@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+/**
+ * npm run bench:roundtrips — how many PostgreSQL round trips one review costs.
+ *
+ * Starts one app process on a scratch PostgreSQL database (DATABASE_URL_PG, or
+ * the default local URL) with a small TCP proxy between the app and the server
+ * that reads the wire protocol: each Sync (the end of an extended-protocol
+ * query, which node-postgres sends for every parameterised statement) and each
+ * simple Query (BEGIN, COMMIT) is one round trip. A learner signs up and then
+ * sends reviews through POST /api/review; the script prints the round trips of
+ * each review (the whole request: session, settings, the review, the next
+ * cards) and, over --reviews more, the stored bytes per review log row (with
+ * its indexes). Deterministic: it does not depend on how busy the machine is.
+ *
+ *   node scripts/count-roundtrips.mjs [--reviews 300]
+ * Needs `npm run build` first.
+ */
+import net from "node:net";
+import pg from "pg";
+import { HttpClient, keepAliveAgent } from "./ops/http.mjs";
+import { setUpLearner } from "./ops/learner.mjs";
+import { DEFAULT_PG_URL, pgUnreachable, scratchDatabase } from "./ops/pg.mjs";
+import { freePort, main, onCleanup, parseArgs, requireBuild, sleep, startApp } from "./ops/proc.mjs";
+
+const args = parseArgs();
+const REVIEWS = Number(args.reviews ?? 300);
+
+/** A proxy to host:port counting the client's round trips (Sync and Query messages). */
+async function countingProxy(host, port) {
+  const counter = { trips: 0 };
+  const server = net.createServer((client) => {
+    const upstream = net.connect(port, host);
+    let buf = Buffer.alloc(0);
+    let started = false;
+    client.on("data", (d) => {
+      upstream.write(d);
+      buf = Buffer.concat([buf, d]);
+      for (;;) {
+        if (!started) {
+          // The startup message (or an SSL request) has a length and no type byte.
+          if (buf.length < 4) break;
+          const len = buf.readUInt32BE(0);
+          if (buf.length < len) break;
+          const code = buf.readUInt32BE(4);
+          buf = buf.subarray(len);
+          if (code !== 80877103) started = true; // not an SSLRequest
+          continue;
+        }
+        if (buf.length < 5) break;
+        const len = buf.readUInt32BE(1);
+        if (buf.length < 1 + len) break;
+        const type = String.fromCharCode(buf[0]);
+        if (type === "S" || type === "Q") counter.trips++;
+        buf = buf.subarray(1 + len);
+      }
+    });
+    upstream.on("data", (d) => client.write(d));
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("close", close);
+    upstream.on("close", close);
+    client.on("error", close);
+    upstream.on("error", close);
+  });
+  const listen = await freePort();
+  await new Promise((r) => server.listen(listen, "127.0.0.1", r));
+  onCleanup(() => new Promise((r) => server.close(() => r())));
+  return { port: listen, counter };
+}
+
+await main(async () => {
+  requireBuild();
+  const pgUrl = process.env.DATABASE_URL_PG || DEFAULT_PG_URL;
+  const unreachable = await pgUnreachable(pgUrl);
+  if (unreachable) {
+    console.log(`ROUNDTRIPS skipped=1 reason="PostgreSQL at ${pgUrl.replace(/:[^:@/]*@/, ":***@")} is not reachable (${unreachable})"`);
+    return 0;
+  }
+  const db = await scratchDatabase(pgUrl, "roundtrips");
+  const target = new URL(db.url);
+  const proxy = await countingProxy(target.hostname, Number(target.port || 5432));
+  const viaProxy = new URL(db.url);
+  viaProxy.hostname = "127.0.0.1";
+  viaProxy.port = String(proxy.port);
+  const app = await startApp({ env: { DATABASE_URL: viaProxy.toString() } });
+  const learner = await setUpLearner(new HttpClient(app.url, { agent: keepAliveAgent() }), `rt${Date.now().toString(36)}`);
+  let view = (await learner.request("GET", "/api/review")).json().view;
+  const card = () => view.entries.find((e) => e.kind === "card");
+  const review = async (i, rating = 3) => {
+    const c = card();
+    const res = await learner.request("POST", "/api/review", { form: { intent: "rate", itemId: c.itemId, rating: String(rating), version: String(c.version), clientId: `rt-${i}-${Date.now().toString(36)}`, durationMs: "4000" } });
+    view = res.json().view;
+    return res;
+  };
+  const counts = [];
+  for (let i = 0; i < 5; i++) {
+    await sleep(200); // nothing else in flight
+    const before = proxy.counter.trips;
+    const res = await review(i);
+    counts.push(proxy.counter.trips - before);
+    console.log(`POST /api/review #${i + 1}: ${res.status} ${res.json().status}, ${proxy.counter.trips - before} round trips`);
+  }
+  const admin = new pg.Client({ connectionString: db.url });
+  await admin.connect();
+  const size = async () => (await admin.query(`SELECT pg_total_relation_size('"ReviewLog"') AS total, pg_relation_size('"ReviewLog"') AS heap, (SELECT count(*) FROM "ReviewLog") AS n`)).rows[0];
+
+  for (let i = 0; i < REVIEWS; i++) await review(1000 + i, 1 + (i % 4));
+  const s1 = await size();
+  await admin.end();
+  const n = Number(s1.n);
+  const perRow = Math.round(Number(s1.total) / n);
+  console.log(`ReviewLog: ${n} rows, ${perRow} bytes per row with its indexes (heap ${Math.round(Number(s1.heap) / n)})`);
+  console.log(`ROUNDTRIPS per_review=${Math.max(...counts)} min=${Math.min(...counts)} reviewlog_bytes_per_row=${perRow}`);
+  return 0;
+});
