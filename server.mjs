@@ -59,11 +59,11 @@ app.set("trust proxy", hops);
 // The exercise runner's and judge's workers get their own, stricter policy:
 // eval for compiling, and no source at all, so even import() of a same-origin
 // script is refused before any request (docs/decisions/015-...).
-const WORKER_PATHS = new Set(["/exercise-worker.js", "/exercise-judge.js", "/python-check-worker.js"]);
+const WORKER_PATHS = new Set(["/exercise-worker.js", "/exercise-judge.js"]);
 
 // The Python runner (app/python-runner/): its module worker may load scripts and
-// files from the app's Pyodide folder only, and compile WebAssembly; its grading
-// worker may eval the property checks and reach nothing.
+// files from the app's Pyodide folder only, and compile WebAssembly (its runs
+// are judged by the judge worker above, like JavaScript's).
 const PYTHON_WORKER_PATH = "/python-worker.js";
 const pyodide = pyodideFiles();
 function pythonWorkerPolicy(req) {

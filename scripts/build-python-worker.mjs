@@ -1,8 +1,8 @@
 #!/usr/bin/env node
-// Builds the Python runner's two workers from app/python-runner/:
-//   worker.ts       -> public/python-worker.js        (module worker: it imports Pyodide's ES module)
-//   check-worker.ts -> public/python-check-worker.js  (classic worker: grading, no learner code)
-// server.mjs gives both paths their own strict policy. Like build-worker.mjs,
+// Builds the Python runner's worker from app/python-runner/:
+//   worker.ts -> public/python-worker.js (module worker: it imports Pyodide's ES module)
+// Grading is the JavaScript runner's judge (public/exercise-judge.js, built by
+// build-worker.mjs). server.mjs gives the path its own strict policy. Like build-worker.mjs,
 // an unchanged output is not rewritten, and a client build gets a copy too.
 import fs from "node:fs";
 import path from "node:path";
@@ -12,7 +12,6 @@ import { root } from "./lib.mjs";
 const esbuild = path.join(root, "node_modules", ".bin", process.platform === "win32" ? "esbuild.cmd" : "esbuild");
 const builds = [
   { entry: "worker.ts", out: "python-worker.js", format: "esm" },
-  { entry: "check-worker.ts", out: "python-check-worker.js", format: "iife" },
 ];
 fs.mkdirSync(path.join(root, "build"), { recursive: true });
 for (const b of builds) {

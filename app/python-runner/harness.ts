@@ -6,6 +6,8 @@
  * booleans, None) within size caps, so nothing huge or odd leaves Python.
  * Errors come back as one line with the learner's line number.
  */
+import type { PyodideInterface } from "pyodide";
+import type { RunRequest, WorkerMessage } from "~/exercise-worker/protocol";
 import { ERROR_MAX_CHARS, VALUE_MAX_CHARS, VALUE_MAX_ITEMS } from "./protocol";
 
 export const HARNESS_PY = String.raw`
@@ -123,20 +125,20 @@ def _as_load(code, function_name):
     return None
 
 
-def _as_call(args):
-    """Calls the learner's function: (True, plain value) or (False, message)."""
+def _as_call(args, return_args=False):
+    """Calls the learner's function: (True, plain value, plain args after the call or None) or (False, message, None)."""
     try:
         result = _current.fn(*args)
     except BaseException as e:
-        return (False, _describe(e))
+        return (False, _describe(e), None)
     finally:
         _flush()
     try:
-        return (True, _plain(result))
+        return (True, _plain(result), _plain(list(args)) if return_args else None)
     except _Refused as e:
-        return (False, _cut(str(e)))
+        return (False, _cut(str(e)), None)
     except RecursionError:
-        return (False, "your function returned a value nested too deeply")
+        return (False, "your function returned a value nested too deeply", None)
 
 
 def _flush():
@@ -162,4 +164,38 @@ export function noneToNull(value: unknown): unknown {
     for (const k of Object.keys(obj)) obj[k] = noneToNull(obj[k]);
   }
   return value;
+}
+
+type PyResult = { toJs: (o: object) => [boolean, unknown, unknown]; destroy: () => void };
+
+/**
+ * One run on an interpreter that has HARNESS_PY loaded, for the browser worker
+ * and for Node alike: load the module, make each planned call, post what came
+ * out in the JavaScript runner's message shape (app/exercise-worker/protocol.ts),
+ * so the same judge (app/domain/grading/run.ts) grades both languages. No
+ * expected value is here and no verdict is made.
+ */
+export function pythonRunner(py: PyodideInterface): (request: RunRequest, post: (message: WorkerMessage) => void) => void {
+  const load = py.globals.get("_as_load") as (code: string, name: string) => string | undefined;
+  const call = py.globals.get("_as_call") as (args: unknown, returnArgs: boolean) => PyResult;
+  return (request, post) => {
+    const error = load(String(request.code), String(request.functionName));
+    if (error) {
+      post({ type: "compile-error", error });
+      post({ type: "done" });
+      return;
+    }
+    for (const { id, args, returnArgs } of request.calls) {
+      post({ type: "start", id });
+      const pyArgs = py.toPy(args);
+      const res = call(pyArgs, returnArgs === true);
+      pyArgs.destroy();
+      const [ok, value, after] = res.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+      res.destroy();
+      if (!ok) post({ type: "call", id, ok: false, error: String(value) });
+      else if (returnArgs) post({ type: "call", id, ok: true, value: noneToNull(value), argsAfter: noneToNull(after) as unknown[] });
+      else post({ type: "call", id, ok: true, value: noneToNull(value) });
+    }
+    post({ type: "done" });
+  };
 }

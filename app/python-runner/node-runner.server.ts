@@ -1,14 +1,16 @@
 /**
- * Pyodide in Node, for the content check: loaded once per process from the
- * same package the app serves, running the same harness as the browser worker.
- * Only our own reference and starter code runs here, so there is no sandbox.
+ * Pyodide in Node, for the content check and tests: loaded once per process
+ * from the same package the app serves, running the same harness and the same
+ * run loop as the browser worker (harness.ts), with the judge in this realm,
+ * as gradeInNode does for JavaScript. Only our own reference and starter code
+ * runs here, so there is no sandbox and no time limit.
  */
 import path from "node:path";
 import type { PyodideInterface } from "pyodide";
+import { judge, planCalls, type GradeReport, type GradingSpec, type RunResult } from "~/domain/grading/run";
+import type { CallOutcome, RunCall, WorkerMessage } from "~/exercise-worker/protocol";
 import { pyodideFiles } from "../../pyodide-files.mjs";
-import { HARNESS_PY, noneToNull } from "./harness";
-import type { PythonCaller } from "./grade";
-import type { CallOutcome } from "./protocol";
+import { HARNESS_PY, pythonRunner } from "./harness";
 
 let loading: Promise<PyodideInterface> | null = null;
 
@@ -22,24 +24,21 @@ export function nodePyodide(): Promise<PyodideInterface> {
   return loading;
 }
 
-/** A caller for gradePython that runs `code` in the shared Node interpreter (fresh namespace). */
-export async function nodeCaller(code: string, functionName: string): Promise<PythonCaller> {
-  const py = await nodePyodide();
-  const load = py.globals.get("_as_load") as (code: string, name: string) => string | undefined;
-  const callFn = py.globals.get("_as_call") as { (args: unknown): { toJs: (o: object) => [boolean, unknown]; destroy: () => void } };
-  return async (calls) => {
-    // Each batch loads the module afresh: callers may interleave, and our reference code is cheap to run.
-    const loadError = load(code, functionName);
-    if (loadError) return { error: loadError };
-    const outcomes = new Map<string, CallOutcome>();
-    for (const c of calls) {
-      const args = py.toPy(c.args);
-      const res = callFn(args);
-      args.destroy();
-      const [ok, value] = res.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
-      res.destroy();
-      outcomes.set(c.id, ok ? { id: c.id, ok: true, value: noneToNull(value) } : { id: c.id, ok: false, error: String(value) });
+/** Runs the calls on `code` in a fresh module namespace of the shared interpreter; the outcomes as a worker would post them. */
+export async function runPythonCallsInNode(code: string, functionName: string, calls: RunCall[]): Promise<RunResult> {
+  const run = pythonRunner(await nodePyodide());
+  const result: RunResult = { compileError: null, outcomes: {}, stopped: null };
+  run({ code, functionName, calls }, (m: WorkerMessage) => {
+    if (m.type === "compile-error") result.compileError = m.error;
+    else if (m.type === "call") {
+      const { type: _type, ...outcome } = m;
+      result.outcomes[m.id] = structuredClone(outcome) as CallOutcome;
     }
-    return { outcomes };
-  };
+  });
+  return result;
+}
+
+/** Plan, run in Pyodide, judge here: the Python twin of gradeInNode. */
+export async function gradePythonInNode(code: string, spec: GradingSpec): Promise<GradeReport> {
+  return judge(spec, await runPythonCallsInNode(code, spec.functionName, planCalls(spec)));
 }

@@ -10,10 +10,14 @@
  * own reference). Learner Python that imports `js` finds nothing that reaches
  * the network or the page, and the policy blocks what might remain.
  *
+ * The run itself speaks the JavaScript runner's protocol (harness.ts
+ * pythonRunner): per-call plain data out, judged in the page's judge worker.
+ *
  * Built into public/python-worker.js by scripts/build-python-worker.mjs.
  */
 import type { PyodideInterface } from "pyodide";
-import { HARNESS_PY, noneToNull } from "./harness";
+import type { RunRequest } from "~/exercise-worker/protocol";
+import { HARNESS_PY, pythonRunner } from "./harness";
 import { CONSOLE_MAX_CHARS, CONSOLE_MAX_LINES, type PageToPython, type PythonToPage } from "./protocol";
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -90,19 +94,16 @@ function closeTheWaysOut() {
   }
 }
 
-let py: PyodideInterface | null = null;
-let loadFn: ((code: string, name: string) => string | undefined) | null = null;
-let callFn: ((args: unknown) => { toJs: (o: object) => [boolean, unknown]; destroy: () => void }) | null = null;
+let run: ReturnType<typeof pythonRunner> | null = null;
 let state: "new" | "loading" | "ready" | "running" = "new";
 
 async function init(indexURL: string) {
   try {
     // The URL comes from the page, before any learner code exists; the policy allows only the app's Pyodide folder.
     const mod = (await import(/* @vite-ignore */ `${indexURL}pyodide.mjs`)) as typeof import("pyodide");
-    py = await mod.loadPyodide({ indexURL, stdout: capture(""), stderr: capture("[stderr] ") });
+    const py: PyodideInterface = await mod.loadPyodide({ indexURL, stdout: capture(""), stderr: capture("[stderr] ") });
     py.runPython(HARNESS_PY);
-    loadFn = py.globals.get("_as_load");
-    callFn = py.globals.get("_as_call");
+    run = pythonRunner(py);
     // Pyodide's own ways into the JavaScript world, from Python: none remains for learner code
     // (the harness needs none; conversions are done from this side).
     py.unregisterJsModule("js");
@@ -110,22 +111,9 @@ async function init(indexURL: string) {
     py.runPython("import sys\nfor _m in ('js', 'pyodide_js', 'pyodide.http', 'pyodide.code'):\n    sys.modules[_m] = None\ndel _m");
     closeTheWaysOut();
     state = "ready";
-    post({ type: "ready" });
+    post({ type: "loaded" });
   } catch (e) {
     post({ type: "init-failed", error: e instanceof Error ? e.message : String(e) });
-  }
-}
-
-function runCalls(calls: { id: string; args: unknown[] }[]) {
-  for (const c of calls) {
-    post({ type: "start", id: c.id });
-    const args = py!.toPy(c.args);
-    const res = callFn!(args);
-    args.destroy();
-    const [ok, value] = res.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
-    res.destroy();
-    if (ok) post({ type: "result", id: c.id, ok: true, value: noneToNull(value) });
-    else post({ type: "result", id: c.id, ok: false, error: String(value) });
   }
 }
 
@@ -137,20 +125,9 @@ listen("message", (event: MessageEvent<PageToPython>) => {
     void init(msg.indexURL);
     return;
   }
-  if (msg.type === "run") {
-    if (state !== "ready") return;
-    state = "running";
-    const error = loadFn!(msg.code, msg.functionName);
-    if (error) {
-      post({ type: "done", error });
-      return;
-    }
-    runCalls(msg.calls);
-    post({ type: "done" });
-    return;
-  }
-  if (msg.type === "calls" && state === "running") {
-    runCalls(msg.calls);
-    post({ type: "done" });
-  }
+  // The run (once per worker): "ready" starts the page's clocks, as in the JavaScript runner.
+  if (state !== "ready" || !Array.isArray((msg as RunRequest).calls)) return;
+  state = "running";
+  post({ type: "ready" });
+  run!(msg, post);
 });

@@ -2,8 +2,9 @@
  * The Python track outside the browser: Pyodide in Node runs the same harness
  * as the worker. Every Python reference passes and every Python starter fails
  * (content:check's rule), the harness turns Python values into plain data
- * within its caps, and grading (made on this side, never in Python) replays
- * property checks that call the function on inputs of their own.
+ * within its caps, and grading is the JavaScript judge's (run.ts planCalls and
+ * judge, made on this side, never in Python): declared property calls,
+ * replayed `solution(...)` checks and unchanged arguments included.
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -11,18 +12,16 @@ import { formatProblem, loadCourse } from "~/content/load.server";
 import { buildSpec } from "~/content/exercise-check.server";
 import type { GradingSpec } from "~/domain/grading/run";
 import { checkPythonExercises } from "~/python-runner/check.server";
-import { gradePython } from "~/python-runner/grade";
-import { nodeCaller } from "~/python-runner/node-runner.server";
+import { gradePythonInNode, runPythonCallsInNode } from "~/python-runner/node-runner.server";
 import { VALUE_MAX_CHARS, VALUE_MAX_ITEMS } from "~/python-runner/protocol";
 
 const { course } = loadCourse(path.resolve("content"));
 const bilingual = course.topics.flatMap((t) => t.exercises).filter((e) => e.python);
 
 async function callOnce(code: string, args: unknown[], fn = "f") {
-  const caller = await nodeCaller(code, fn);
-  const res = await caller([{ id: "x", args }]);
-  if ("error" in res) return { loadError: res.error };
-  return res.outcomes.get("x")!;
+  const res = await runPythonCallsInNode(code, fn, [{ id: "x", args }]);
+  if (res.compileError !== null) return { loadError: res.compileError };
+  return res.outcomes.x!;
 }
 
 describe("Python exercises in the course", { timeout: 120_000 }, () => {
@@ -75,34 +74,48 @@ describe("the Python harness", { timeout: 120_000 }, () => {
   });
 });
 
-describe("grading Python outputs", { timeout: 120_000 }, () => {
+describe("grading Python outputs with the JavaScript judge", { timeout: 120_000 }, () => {
   const spec: GradingSpec = {
     functionName: "double",
     tolerance: { atol: 1e-6, rtol: 1e-5 },
     tests: [{ name: "two", args: [2], expected: 4 }],
     hidden: [{ name: "nan", args: [Number.NaN], expected: Number.NaN }],
-    properties: [{ name: "doubling twice is times four", args: [3], check: "return solution(result) === 4 * args[0] || 'no';" }],
+    properties: [
+      { name: "declared: doubling twice is times four", args: [3], calls: [{ key: "again", args: [6] }], check: "return outputs.again === 4 * args[0] || 'no';" },
+      { name: "replayed: doubling twice is times four", args: [5], calls: [{ key: "0", args: [10] }], callsAs: "array", replay: true, check: "return solution(2 * args[0]) === 4 * args[0] || 'no again';" },
+    ],
   };
 
-  it("replays a property check that calls the function on a new input", async () => {
-    const calls: unknown[][] = [];
-    const base = await nodeCaller("def double(x):\n    return 2 * x\n", "double");
-    const report = await gradePython(spec, async (batch) => {
-      calls.push(...batch.map((c) => c.args));
-      return base(batch);
-    });
+  it("runs the planned calls, the property's own included, and judges them", async () => {
+    const report = await gradePythonInNode("def double(x):\n    return 2 * x\n", spec);
     expect(report.results.map((r) => [r.name, r.passed, r.message])).toEqual([
       ["two", true, undefined],
       ["nan", true, undefined], // NaN goes into Python and comes back as NaN
-      ["doubling twice is times four", true, undefined],
+      ["declared: doubling twice is times four", true, undefined],
+      ["replayed: doubling twice is times four", true, undefined],
     ]);
-    expect(calls).toContainEqual([6]); // the property's own call
   });
 
-  it("a wrong solution fails the property with its message", async () => {
-    const report = await gradePython(spec, await nodeCaller("def double(x):\n    return x + 2\n", "double"));
+  it("a wrong solution fails the properties with their messages", async () => {
+    const report = await gradePythonInNode("def double(x):\n    return x + 2\n", spec);
     expect(report.results[0]!.passed).toBe(true); // 2 + 2 = 4: the fixed test alone is fooled…
-    expect(report.results[2]).toMatchObject({ passed: false, message: "no" }); // …the property is not
+    expect(report.results.slice(2).map((r) => [r.passed, r.message])).toEqual([
+      [false, "no"],
+      [false, "no again"],
+    ]); // …the properties are not
+  });
+
+  it("with readonlyArgs, a function that changes its list argument fails, one that copies it passes", async () => {
+    const ro: GradingSpec = { functionName: "first", tolerance: { atol: 0, rtol: 0 }, readonlyArgs: true, tests: [{ name: "one", args: [[3, 1, 2]], expected: 3 }], hidden: [], properties: [] };
+    const mutating = await gradePythonInNode("def first(xs):\n    x = xs[0]\n    xs.sort()\n    return x\n", ro);
+    expect(mutating.results[0]).toMatchObject({ passed: false, message: expect.stringContaining("Your function changed its arguments") });
+    const fine = await gradePythonInNode("def first(xs):\n    return sorted(xs, reverse=True)[0]\n", ro);
+    expect(fine.results[0]).toMatchObject({ passed: true });
+  });
+
+  it("a module that does not load is the report's error, as for JavaScript", async () => {
+    const report = await gradePythonInNode("def double(x:\n", spec);
+    expect(report).toMatchObject({ ok: false, error: expect.stringMatching(/^SyntaxError: .* \(line 1\)$/), total: 4 });
   });
 });
 
