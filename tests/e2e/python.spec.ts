@@ -62,6 +62,10 @@ test("a Python exercise passes and fails, and the language choice is remembered"
   await setCode(page, "def bpe_encode(byte_values, merges):\n    return 1 / 0\n");
   await run(page);
   await expect(page.locator(".result.fail").first()).toContainText("ZeroDivisionError: division by zero (line 2)", { timeout: 30_000 });
+  // Judged by the JavaScript judge: the task says to leave the input unchanged (readonlyArgs), and a Python list changed in place is caught.
+  await setCode(page, pySolution.replace("    return ids\n", "    byte_values[:] = ids\n    return ids\n"));
+  await run(page);
+  await expect(page.locator(".result.fail").first()).toContainText("Your function changed its arguments", { timeout: 30_000 });
 
   // Back to JavaScript: its starter, and the choice carries to the next visit of a bilingual exercise.
   await page.getByRole("radio", { name: "JavaScript" }).check();
