@@ -130,6 +130,6 @@ export async function pythonBench(browser: Browser, baseURL: string, signUp: (pa
   console.log(`  stopping while True: pass: ${ms(stop)} from the click to the message (limit 2 s per test)`);
   console.log(
     `  downloaded on the first Python visit (gzip): Pyodide ${mb(pyodideBytes)} in ${pyodideFiles.length} files (${pyodideFiles.join(", ")}), ` +
-      `the two runner workers ${kb(runnerBytes)}`,
+      `the runner worker ${kb(runnerBytes)}`,
   );
 }
