@@ -32,7 +32,7 @@ COPY --from=build --chown=app:app /app/build ./build
 COPY --from=build --chown=app:app /app/public ./public
 COPY --from=build --chown=app:app /app/content ./content
 COPY --from=build --chown=app:app /app/prisma ./prisma
-COPY --from=build --chown=app:app /app/server.mjs /app/package.json ./
+COPY --from=build --chown=app:app /app/server.mjs /app/pyodide-files.mjs /app/package.json ./
 USER app
 VOLUME ["/data"]
 EXPOSE 3000

@@ -12,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import express from "express";
 import compression from "compression";
 import { createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
+import { pyodideFiles } from "./pyodide-files.mjs";
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const dev = process.argv.includes("--dev");
@@ -63,13 +64,28 @@ app.set("trust proxy", hops);
 // script is refused before any request (docs/decisions/015-...).
 const WORKER_PATHS = new Set(["/exercise-worker.js", "/exercise-judge.js"]);
 
+// The Python runner (app/python-runner/): its module worker may load scripts and
+// files from the app's Pyodide folder only, and compile WebAssembly (its runs
+// are judged by the judge worker above, like JavaScript's).
+const PYTHON_WORKER_PATH = "/python-worker.js";
+const pyodide = pyodideFiles();
+function pythonWorkerPolicy(req) {
+  // The host the browser used (a trusted proxy's forwarded one): the policy names exactly that origin's Pyodide folder.
+  const forwarded = hops > 0 ? req.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+  const host = forwarded || req.get("host") || "";
+  const here = /^[\w.:[\]-]+$/.test(host) ? `${host}${pyodide.urlPath}` : "'none'";
+  return `default-src 'none'; script-src ${here} 'wasm-unsafe-eval'; connect-src ${here}`;
+}
+
 app.use((req, res, next) => {
   const nonce = crypto.randomBytes(16).toString("base64");
   res.locals.cspNonce = nonce;
   const isWorker = WORKER_PATHS.has(req.path);
   res.setHeader(
     "Content-Security-Policy",
-    isWorker
+    req.path === PYTHON_WORKER_PATH
+      ? pythonWorkerPolicy(req)
+      : isWorker
       ? "default-src 'none'; script-src 'unsafe-eval'"
       : [
           "default-src 'self'",
@@ -186,6 +202,14 @@ app.use((req, res, next) => {
 });
 
 app.use(compression());
+
+// Pyodide, served by the app itself (no CDN), only ever fetched by the Python worker.
+// Only the folder's own files (not the package's node_modules/ or anything below it).
+app.use(
+  pyodide.urlPath,
+  (req, res, next) => (req.path.slice(1).includes("/") ? res.status(404).type("text/plain").send("Not found") : next()),
+  express.static(pyodide.dir, { immutable: true, maxAge: "1y", index: false, fallthrough: false }),
+);
 
 if (vite) {
   app.use(vite.middlewares);

@@ -224,6 +224,8 @@ try {
   manifestSizes();
   console.log("");
   await transferred(browser);
+  console.log("");
+  await (await import("./bench-exercise-python")).pythonBench(browser, baseURL, signUp, Number(process.env.BENCH_PYTHON_RUNS ?? 10)); // Python track
 } finally {
   await browser.close();
 }

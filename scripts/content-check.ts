@@ -6,10 +6,12 @@
 import path from "node:path";
 import { formatProblem, loadCourse } from "../app/content/load.server";
 import { checkExercises } from "../app/content/exercise-check.server";
+import { checkPythonExercises } from "../app/python-runner/check.server";
 
 const root = path.resolve(process.argv[2] ?? "content");
 const { course, problems } = loadCourse(root);
 problems.push(...(await checkExercises(course)));
+problems.push(...(await checkPythonExercises(course)));
 if (problems.length > 0) {
   for (const p of problems) console.error(formatProblem(p));
   console.error(`\ncontent:check found ${problems.length} problem${problems.length === 1 ? "" : "s"}.`);

@@ -31,10 +31,18 @@ export interface Problem {
 
 export type Located<T> = T & { file: string; line: number };
 
-export interface ExerciseContent extends ExerciseData {
+export interface ExerciseContent extends Omit<ExerciseData, "python"> {
   file: string;
   line: number;
   dir: string;
+  starter: string;
+  solution: string;
+  /** The Python variant (starter.py, solution.py beside the JavaScript files), sharing the tests. */
+  python?: PythonVariant;
+}
+
+export interface PythonVariant {
+  function: string;
   starter: string;
   solution: string;
 }
@@ -307,9 +315,31 @@ function loadExercises(dir: string, report: Report): ExerciseContent[] {
         report(codeFile, 1, `${which}.ts must define the function ${data.function}`);
       }
     }
-    if (data) out.push({ ...data, file, line: 1, dir: exDir, starter: code.starter, solution: code.solution });
+    const python = loadPythonVariant(exDir, data?.python?.function ?? null, report);
+    if (data) out.push({ ...data, file, line: 1, dir: exDir, starter: code.starter, solution: code.solution, python });
   }
   return out;
+}
+
+/** starter.py and solution.py, required together with `python:` in exercise.yaml (and only then). */
+function loadPythonVariant(exDir: string, functionName: string | null, report: Report): PythonVariant | undefined {
+  const files = { starter: path.join(exDir, "starter.py"), solution: path.join(exDir, "solution.py") };
+  if (functionName === null) {
+    for (const f of Object.values(files)) if (fs.existsSync(f)) report(f, 1, "a Python file needs `python: { function: name }` in exercise.yaml");
+    return undefined;
+  }
+  const code = { starter: "", solution: "" };
+  let complete = true;
+  for (const which of ["starter", "solution"] as const) {
+    if (!fs.existsSync(files[which])) {
+      report(files[which], 1, `${which}.py is missing (exercise.yaml has a python variant)`);
+      complete = false;
+      continue;
+    }
+    code[which] = fs.readFileSync(files[which], "utf8");
+    if (!new RegExp(`^def\\s+${functionName}\\s*\\(`, "m").test(code[which])) report(files[which], 1, `${which}.py must define the function ${functionName}`);
+  }
+  return complete ? { function: functionName, ...code } : undefined;
 }
 
 export function definesFunction(code: string, name: string): boolean {

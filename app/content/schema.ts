@@ -158,6 +158,11 @@ export const ExerciseFile = z
     tests: z.array(TestCase).min(1, "an exercise needs at least one visible test"),
     hidden: z.array(TestCase).default([]),
     properties: z.array(Property).default([]),
+    /** A Python variant: starter.py and solution.py beside the JavaScript files, same tests. */
+    python: z
+      .object({ function: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "python.function must be a Python identifier") })
+      .strict()
+      .optional(),
   })
   .strict();
 export type ExerciseFile = z.infer<typeof ExerciseFile>;

@@ -39,7 +39,9 @@ const DECODER = `(text) => JSON.parse(text, (key, v) => {
 
 /** Run the calls on `code` in a fresh context. No time limit: CI runs only the course's own code. */
 export function runCallsInNode(code: string, functionName: string, calls: RunCall[]): NodeRun {
-  const context = vm.createContext({});
+  // TextEncoder/TextDecoder: Web APIs every browser worker has and the tokenization exercises use
+  // (UTF-8 bytes); the only things handed in from this realm, and CI runs only the course's own code.
+  const context = vm.createContext({ TextEncoder, TextDecoder });
   // A console of the context's own (nothing from this realm is handed in); output is dropped.
   vm.runInContext("globalThis.console = { log() {}, info() {}, warn() {}, error() {}, debug() {}, table() {}, dir() {}, trace() {} };", context);
   const decode = vm.runInContext(DECODER, context) as (text: string) => unknown[];

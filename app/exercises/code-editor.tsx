@@ -20,19 +20,27 @@ interface Props {
   initialCode: string;
   describedBy?: string;
   onRun: () => void;
+  /** Syntax mode (Python track); JavaScript/TypeScript by default. */
+  language?: "javascript" | "python";
 }
 
-export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEditor({ id, label, initialCode, describedBy, onRun }, ref) {
+export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEditor({ id, label, initialCode, describedBy, onRun, language = "javascript" }, ref) {
   const textarea = useRef<HTMLTextAreaElement>(null);
   const host = useRef<HTMLDivElement>(null);
   const cm = useRef<CodeMirrorHandle | null>(null);
   const onRunRef = useRef(onRun);
+  const languageRef = useRef(language);
   const [mode, setMode] = useState<"textarea" | "loading" | "codemirror" | "failed">("textarea");
   const labelId = `${id}-label`;
 
   useEffect(() => {
     onRunRef.current = onRun;
   }, [onRun]);
+
+  useEffect(() => {
+    languageRef.current = language;
+    cm.current?.setLanguage(language);
+  }, [language]);
 
   useImperativeHandle(
     ref,
@@ -63,6 +71,7 @@ export const CodeEditor = forwardRef<CodeEditorHandle, Props>(function CodeEdito
           },
           labelledBy: labelId,
           describedBy,
+          language: languageRef.current,
         });
         cm.current = handle;
         setMode("codemirror");

@@ -6,7 +6,7 @@
 import { basicSetup } from "codemirror";
 import { javascript } from "@codemirror/lang-javascript";
 import { HighlightStyle, syntaxHighlighting } from "@codemirror/language";
-import { EditorState, Prec } from "@codemirror/state";
+import { Compartment, EditorState, Prec, type Extension } from "@codemirror/state";
 import { EditorView, keymap } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 
@@ -39,6 +39,8 @@ export interface CodeMirrorOptions {
   onChange: (code: string) => void;
   labelledBy: string;
   describedBy?: string;
+  /** Python's mode is loaded on demand, only when a Python exercise asks for it. */
+  language?: "javascript" | "python";
 }
 
 export interface CodeMirrorHandle {
@@ -46,11 +48,22 @@ export interface CodeMirrorHandle {
   setCode(code: string): void;
   focus(): void;
   destroy(): void;
+  setLanguage(language: "javascript" | "python"): void;
+}
+
+async function languageSupport(language: "javascript" | "python"): Promise<Extension> {
+  // Python lines wrap: a scroller that scrolls sideways is a region the keyboard cannot reach (axe).
+  if (language === "python") return [(await import("@codemirror/lang-python")).python(), EditorView.lineWrapping];
+  return javascript({ typescript: true });
 }
 
 export function createCodeMirror(parent: HTMLElement, doc: string, options: CodeMirrorOptions): CodeMirrorHandle {
   const contentAttributes: Record<string, string> = { "aria-labelledby": options.labelledBy, spellcheck: "false", autocapitalize: "off", autocorrect: "off" };
   if (options.describedBy) contentAttributes["aria-describedby"] = options.describedBy;
+  const languageSlot = new Compartment();
+  // Python blocks are indented by four spaces (as the starters are); Tab follows.
+  let indent = options.language === "python" ? "    " : "  ";
+  let wanted = options.language ?? "javascript";
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -69,7 +82,7 @@ export function createCodeMirror(parent: HTMLElement, doc: string, options: Code
               // Tab indents. Escape then Tab leaves the editor (CodeMirror's tab focus mode), so the keyboard is never trapped.
               key: "Tab",
               run: (v) => {
-                v.dispatch(v.state.replaceSelection("  "), { scrollIntoView: true, userEvent: "input" });
+                v.dispatch(v.state.replaceSelection(indent), { scrollIntoView: true, userEvent: "input" });
                 return true;
               },
             },
@@ -77,7 +90,7 @@ export function createCodeMirror(parent: HTMLElement, doc: string, options: Code
         ),
         basicSetup,
         syntaxHighlighting(accessibleHighlight),
-        javascript({ typescript: true }),
+        languageSlot.of(wanted === "python" ? EditorView.lineWrapping : javascript({ typescript: true })),
         EditorState.tabSize.of(2),
         EditorView.contentAttributes.of(contentAttributes),
         // Long lines wrap: the editor sits in a column beside the task on wide screens and is
@@ -89,7 +102,19 @@ export function createCodeMirror(parent: HTMLElement, doc: string, options: Code
       ],
     }),
   });
+  const setLanguage = (language: "javascript" | "python") => {
+    wanted = language;
+    indent = language === "python" ? "    " : "  ";
+    void languageSupport(language).then(
+      (ext) => {
+        if (wanted === language) view.dispatch({ effects: languageSlot.reconfigure(ext) });
+      },
+      () => {}, // no highlighting is still an editor
+    );
+  };
+  if (wanted === "python") setLanguage("python");
   return {
+    setLanguage,
     getCode: () => view.state.doc.toString(),
     setCode: (code) => view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: code }, selection: { anchor: 0 } }),
     focus: () => view.focus(),

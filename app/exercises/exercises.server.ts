@@ -29,6 +29,7 @@ import type { GradingSpec } from "~/domain/grading/run";
 import { State, type Grade } from "~/domain/scheduler";
 import { getSettings } from "~/settings/settings.server";
 import { recordReview, type ReviewResult } from "~/review/review.server";
+import { draftLanguage, pythonVariantPage, type ExerciseLanguage, type PythonVariantPage } from "~/python-runner/page.server";
 
 export type ExerciseStatus = "not-started" | "attempted" | "passed";
 
@@ -82,14 +83,14 @@ interface Cycle {
   state: StateRow | null;
   failedRuns: number;
   revealed: boolean;
-  draft: { code: string; revealedAt: Date | null } | null;
+  draft: { code: string; revealedAt: Date | null; language: string } | null;
 }
 
 /** What happened since the item's last review: failed runs, a revealed solution. */
 async function currentCycle(db: Db, userId: string, itemId: string): Promise<Cycle> {
   const [state, draft] = await Promise.all([
     db.itemState.findUnique({ where: { userId_itemId: { userId, itemId } }, select: { due: true, state: true, lastReview: true, version: true } }),
-    db.exerciseDraft.findUnique({ where: { userId_itemId: { userId, itemId } }, select: { code: true, revealedAt: true } }),
+    db.exerciseDraft.findUnique({ where: { userId_itemId: { userId, itemId } }, select: { code: true, revealedAt: true, language: true } }),
   ]);
   const since = state?.lastReview ?? null;
   const failedRuns = await db.exerciseAttempt.count({ where: { userId, itemId, passed: false, ...(since ? { createdAt: { gt: since } } : {}) } });
@@ -191,6 +192,9 @@ export interface ExercisePage {
   failedInCycle: number;
   /** The solution, when it was revealed in this cycle. */
   solution: string | null;
+  /** The Python variant, when the exercise has one; `initialCode` is in `language`. */
+  python: PythonVariantPage | null;
+  language: ExerciseLanguage;
 }
 
 export function findExercise(id: string): { topic: TopicContent; exercise: ExerciseContent } | null {
@@ -237,6 +241,8 @@ export async function getExercisePage(
     due: cycle.state !== null && cycle.state.state !== State.New && isDue(cycle.state, now, day.end),
     failedInCycle: cycle.failedRuns,
     solution: cycle.revealed ? exercise.solution : null,
+    python: pythonVariantPage(exercise, cycle.revealed),
+    language: useDraft ? draftLanguage(exercise, cycle.draft!.language) : "javascript",
   };
 }
 
@@ -258,6 +264,7 @@ export const AttemptSchema = z
     durationMs: formNumber(z.number().int().min(0).max(86_400_000).default(0)),
     code: z.string({ required_error: "code is required" }).max(MAX_CODE_CHARS, `code is limited to ${MAX_CODE_CHARS.toLocaleString("en")} characters`),
     revealed: Flag("revealed").default("false"),
+    language: z.enum(["javascript", "python"], { errorMap: () => ({ message: "language must be javascript or python" }) }).default("javascript"),
   })
   .refine((d) => d.testsPassed <= d.testsTotal, { message: "cannot exceed testsTotal", path: ["testsPassed"] })
   .refine((d) => !d.passed || d.testsPassed === d.testsTotal, { message: "a passing run passes every test", path: ["passed"] });
@@ -285,7 +292,7 @@ export type RatingNote =
 
 export type ExerciseActionOutcome =
   | { ok: true; intent: "attempt"; stored: boolean; note: RatingNote; rating: Grade | null; version: number | null; due: string | null }
-  | { ok: true; intent: "reveal"; note: RatingNote; rating: Grade | null; version: number | null; due: string | null; solution: string }
+  | { ok: true; intent: "reveal"; note: RatingNote; rating: Grade | null; version: number | null; due: string | null; solution: string; pythonSolution: string | null }
   | { ok: false; httpStatus: 400 | 404 | 409; error: string };
 
 function firstError(error: z.ZodError) {
@@ -323,6 +330,7 @@ export async function applyExerciseAction(userId: string, itemId: string, form: 
   if (intent.data.intent === "attempt") {
     const parsed = AttemptSchema.safeParse(fields);
     if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };
+    if (parsed.data.language === "python" && !found.exercise.python) return { ok: false, httpStatus: 400, error: "language: this exercise has no Python variant" };
     const counts = testCountError(found.exercise, parsed.data.testsTotal);
     if (counts) return { ok: false, httpStatus: 400, error: counts };
     return recordAttempt(userId, found.exercise, parsed.data, now, db);
@@ -399,8 +407,8 @@ export async function recordAttempt(
   }
   await db.exerciseDraft.upsert({
     where: { userId_itemId: { userId, itemId } },
-    create: { userId, itemId, code: input.code },
-    update: { code: input.code },
+    create: { userId, itemId, code: input.code, language: input.language },
+    update: { code: input.code, language: input.language },
   });
   const rated = result.note === "rated" || result.note === "duplicate";
   return { ok: true, intent: "attempt", stored: true, note: result.note, rating: rated ? rating : null, version: result.version, due: result.due };
@@ -447,5 +455,5 @@ export async function revealSolution(
     });
   }
   const rated = result.note === "rated" || result.note === "duplicate";
-  return { ok: true, intent: "reveal", note: result.note, rating: rated ? rating : null, version: result.version, due: result.due, solution: exercise.solution };
+  return { ok: true, intent: "reveal", note: result.note, rating: rated ? rating : null, version: result.version, due: result.due, solution: exercise.solution, pythonSolution: exercise.python?.solution ?? null };
 }

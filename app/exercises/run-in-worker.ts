@@ -41,6 +41,12 @@ export interface RunOptions {
   runLimitMs?: number;
   workerUrl?: string;
   judgeUrl?: string;
+  /**
+   * A runner worker already started (the Python one, its interpreter loaded
+   * ahead of the run) instead of a new one from `workerUrl`. It must speak
+   * this protocol from the request on; it is terminated at the end like ours.
+   */
+  worker?: Worker;
 }
 
 function seconds(ms: number) {
@@ -142,7 +148,7 @@ export function runInWorker(code: string, spec: GradingSpec, options: RunOptions
 
     let worker: Worker;
     try {
-      worker = new Worker(options.workerUrl ?? WORKER_URL);
+      worker = options.worker ?? new Worker(options.workerUrl ?? WORKER_URL);
     } catch (e) {
       resolve({
         report: { ok: false, error: `The test runner could not start: ${(e as Error).message}`, results: [], passed: 0, total },

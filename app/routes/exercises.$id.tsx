@@ -20,6 +20,8 @@ import { newClientId } from "~/review/outbox";
 import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import exerciseStyles from "~/styles/exercises.css?url";
+// Python track (app/python-runner/): language choice and the Python runner.
+import { LanguagePicker, runPython, useExerciseLanguage } from "~/python-runner/language";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: exerciseStyles }];
 
@@ -121,6 +123,9 @@ export default function Exercise() {
   const [runCount, setRunCount] = useState(0);
   const apiUrl = `/api/exercises/${encodeURIComponent(data.id)}`;
   const revealed = solution !== null || revealedHere;
+  const lang = useExerciseLanguage(data, editor); // Python track
+  const functionName = lang.language === "python" && data.python ? data.python.functionName : data.functionName;
+  const [pythonSolution, setPythonSolution] = useState<string | null>(data.python?.solution ?? null); // Python track
 
   // A different exercise (client-side navigation): start over.
   useEffect(() => {
@@ -129,13 +134,14 @@ export default function Exercise() {
     setSave({ kind: "idle" });
     setFailedRuns(data.failedInCycle);
     setSolution(data.solution);
+    setPythonSolution(data.python?.solution ?? null); // Python track
     setRevealedHere(false);
     setAnnouncement("");
     setVersion(data.version);
     setStatus(data.status);
     setDue(data.due);
     setNextReview(null);
-  }, [data.id, data.failedInCycle, data.solution, data.version, data.status, data.due]);
+  }, [data.id, data.failedInCycle, data.solution, data.python, data.version, data.status, data.due]);
 
   /** The server moved the schedule: keep its version, and say when it comes back. */
   const scheduled = (res: { version: number | null; due: string | null; rating: number | null }) => {
@@ -153,9 +159,10 @@ export default function Exercise() {
     setAnnouncement("Running the tests…");
     setProgress("Starting…");
     const code = editor.current?.getCode() ?? "";
-    const result = await runInWorker(code, spec, {
-      onProgress: (done, total, current) => setProgress(current ? `Running test ${done + 1} of ${total}: ${current}` : `${done} of ${total} done`),
-    });
+    const runOptions = {
+      onProgress: (done: number, total: number, current: string | null) => setProgress(current ? `Running test ${done + 1} of ${total}: ${current}` : `${done} of ${total} done`),
+    };
+    const result = lang.language === "python" && data.python ? await runPython(code, spec, data.python, runOptions) : await runInWorker(code, spec, runOptions); // Python track
     running.current = false;
     setBusy(false);
     setProgress("");
@@ -175,6 +182,7 @@ export default function Exercise() {
       durationMs: String(Math.min(Math.round(Date.now() - loadedAt.current), 86_400_000)),
       code,
       revealed: String(revealed),
+      language: lang.language, // Python track
     }).then((res) => {
       if (res.ok) {
         setSave({ kind: "saved", text: savedText(res.note, res.rating, res.due) });
@@ -186,7 +194,7 @@ export default function Exercise() {
     });
     pendingSave.current = saving;
     await saving;
-  }, [apiUrl, version, revealed, spec]);
+  }, [apiUrl, version, revealed, spec, lang.language, data.python]);
 
   // After each run: the results come into view, and focus goes to them (the summary is also announced).
   useEffect(() => {
@@ -199,7 +207,7 @@ export default function Exercise() {
 
   const reset = () => {
     setDialog(null);
-    editor.current?.setCode(data.starter);
+    editor.current?.setCode(lang.starterFor(lang.language)); // Python track
     editor.current?.focus();
   };
 
@@ -219,6 +227,7 @@ export default function Exercise() {
     }
     scheduled(res);
     setSolution(res.solution);
+    setPythonSolution(res.pythonSolution); // Python track
     setRevealedHere(true);
   };
 
@@ -272,7 +281,7 @@ export default function Exercise() {
                   <h3>{t.name}</h3>
                   <dl>
                     <dt>
-                      Call <code>{data.functionName}</code> with
+                      Call <code>{functionName}</code> with
                     </dt>
                     <dd>
                       <pre className="data" tabIndex={0} role="group" aria-label={`Arguments of test ${i + 1}`}>
@@ -294,12 +303,13 @@ export default function Exercise() {
         <div className="exercise-side">
           <section aria-labelledby="code-title" className="exercise-code">
             <h2 id="code-title">Your code</h2>
+            {lang.hasPython ? <LanguagePicker language={lang.language} onChange={lang.choose} /> : null /* Python track */}
             <CodeEditor
               key={`${data.id}${data.review ? "-review" : ""}`}
               ref={editor}
-              id="exercise-code" label={`Your implementation of ${data.functionName}`} initialCode={data.initialCode} describedBy="editor-help" onRun={run} />
+              id="exercise-code" label={`Your implementation of ${functionName}`} initialCode={data.initialCode} describedBy="editor-help" onRun={run} language={lang.language} />
             <p id="editor-help" className="hint">
-              JavaScript or TypeScript. <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) runs the tests. In the editor, Tab indents;
+              {lang.language === "python" ? "Python 3 with its standard library (no numpy)." : "JavaScript or TypeScript."} <kbd>Ctrl</kbd>+<kbd>Enter</kbd> (<kbd>⌘</kbd>+<kbd>Enter</kbd> on a Mac) runs the tests. In the editor, Tab indents;
               press Esc, then Tab, to move on. Limits: {TEST_TIME_LIMIT_MS / 1000} s per test, {RUN_TIME_LIMIT_MS / 1000} s per run.
             </p>
             <div className="exercise-actions">
@@ -352,7 +362,7 @@ export default function Exercise() {
               </h2>
               <p className="muted">Read-only. Compare it with your code, then write your own version: the exercise comes back for review soon.</p>
               <pre className="code solution" tabIndex={0} role="group" aria-label="Reference solution code">
-                <code>{solution}</code>
+                <code>{lang.language === "python" && pythonSolution !== null ? pythonSolution : solution}</code>
               </pre>
             </section>
           ) : null}

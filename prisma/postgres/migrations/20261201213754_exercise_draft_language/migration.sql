@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "ExerciseDraft" ADD COLUMN     "language" TEXT NOT NULL DEFAULT 'javascript';
+

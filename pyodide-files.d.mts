@@ -1,0 +1,1 @@
+export function pyodideFiles(): { dir: string; tag: string; urlPath: string };
