@@ -127,7 +127,9 @@ function refuse(req, res, status, message) {
     let dropped = 0;
     req.on("data", (chunk) => {
       dropped += chunk.length;
-      if (dropped > LINGER_BYTES) socket.destroy();
+      // Past the cap, stop reading rather than reset: a reset now could throw away the answer the
+      // client has not read yet; TCP holds the sender back until the linger timer closes the socket.
+      if (dropped > LINGER_BYTES) req.pause();
     });
     req.resume();
     // Node calls destroySoon once a `Connection: close` answer is written.
