@@ -6,6 +6,7 @@
  * instead of undefined so it round-trips through the database and JSON.
  */
 import {
+  type AbstractScheduler,
   createEmptyCard,
   fsrs,
   generatorParameters,
@@ -16,6 +17,7 @@ import {
   type Grade,
   type ReviewLog as FsrsLog,
   type StepUnit,
+  StrategyMode,
 } from "ts-fsrs";
 
 export { Rating, State };
@@ -116,10 +118,25 @@ export function logFromStateBefore(before: MemoryState, rating: Grade, reviewedA
   };
 }
 
+/**
+ * Fuzz (the few days' spread ts-fsrs adds to review intervals so that cards
+ * learnt together do not stay together) is seeded, as Anki seeds it, by the
+ * card and its number of reviews: `key` names the learner's item. The seed
+ * leaves the clock out, so the interval a button shows is the one its rating
+ * gives, and it does not change when the page is reloaded a minute later.
+ * Without a key, ts-fsrs's own time-based seed is used.
+ */
+const FUZZ_KEY = "fuzz_key";
+
+/** The fuzz key of one learner's item: the same item spreads differently for different learners. */
+export function fuzzKey(userId: string, itemId: string): string {
+  return `${userId}:${itemId}`;
+}
+
 export interface Scheduler {
-  next(state: MemoryState, now: Date, rating: Grade): MemoryState;
+  next(state: MemoryState, now: Date, rating: Grade, key?: string): MemoryState;
   /** What each rating would schedule, for the buttons ("10m", "1d", "3d", "8d"). */
-  preview(state: MemoryState, now: Date): Record<Grade, { due: Date; label: string }>;
+  preview(state: MemoryState, now: Date, key?: string): Record<Grade, { due: Date; label: string }>;
   /**
    * The state before `rating` was applied at `reviewedAt`: ts-fsrs's rollback,
    * completed with the two fields its log cannot carry (the previous due date
@@ -143,12 +160,19 @@ export function createScheduler(settings: SchedulerSettings): Scheduler {
       ...(settings.weights && settings.weights.length === 21 ? { w: [...settings.weights] } : {}),
     }),
   );
+  engine.useStrategy(StrategyMode.SEED, function (this: AbstractScheduler) {
+    // `current` and `review_time` are protected in ts-fsrs's types; a seed strategy is meant to read them.
+    const { current, review_time } = this as unknown as { current: Card & { [FUZZ_KEY]?: string }; review_time: Date };
+    const { reps, difficulty, stability } = current;
+    return current[FUZZ_KEY] ? `${current[FUZZ_KEY]}:${reps}` : `${review_time.getTime()}_${reps}_${difficulty * stability}`;
+  });
+  const keyed = (state: MemoryState, key: string | undefined): Card => (key ? { ...toCard(state), [FUZZ_KEY]: key } as Card : toCard(state));
   return {
     engine,
-    next: (state, now, rating) => fromCard(engine.next(toCard(state), now, rating).card),
+    next: (state, now, rating, key) => fromCard(engine.next(keyed(state, key), now, rating).card),
     // One `repeat` computes all four outcomes (about 4 times faster than four `next` calls, same cards).
-    preview(state, now) {
-      const outcomes = engine.repeat(toCard(state), now);
+    preview(state, now, key) {
+      const outcomes = engine.repeat(keyed(state, key), now);
       const out = {} as Record<Grade, { due: Date; label: string }>;
       for (const g of GRADES) {
         const due = outcomes[g].card.due;

@@ -10,7 +10,7 @@
 import { getContentItem } from "~/content/course.server";
 import { get, getSql, isUniqueViolation, run, toDate, type Row, type Statement, type StepResult } from "~/db/sql.server";
 import { ratingForAnswer } from "~/domain/quiz-grading";
-import { stateFromJson, stateToJson, type MemoryState } from "~/domain/scheduler";
+import { fuzzKey, stateFromJson, stateToJson, type MemoryState } from "~/domain/scheduler";
 import { learnerSettings, queueCache, schedulerFor, STATE_COLUMNS, stateValues, type Settings } from "./review.server";
 import type { Scheduler } from "~/domain/scheduler";
 
@@ -141,7 +141,7 @@ function* rerate(
   const reviewedAt = toDate(last.reviewedAt);
   const durationMs = Number(last.durationMs);
   const rating = ratingForAnswer(true, difficulty, durationMs);
-  const rerated = scheduler.next(stateFromJson(before), reviewedAt, rating);
+  const rerated = scheduler.next(stateFromJson(before), reviewedAt, rating, fuzzKey(userId, itemId));
   const version = Number(row.version) + 1;
   // The version condition makes two corrections racing on PostgreSQL apply once: the second updates nothing.
   const res = (yield run(

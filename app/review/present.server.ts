@@ -1,7 +1,7 @@
 /** Queue entries as the review page shows them. Content HTML is rendered once per course (renderInline keeps it). */
 import { getContentItem, renderInline } from "~/content/course.server";
 import { publicQuestion, type PublicQuestion } from "~/quiz/present.server";
-import { newMemoryState, type MemoryState, type Scheduler } from "~/domain/scheduler";
+import { fuzzKey, newMemoryState, type MemoryState, type Scheduler } from "~/domain/scheduler";
 import type { QueueEntryKind } from "~/domain/queue";
 
 export type Presented =
@@ -27,7 +27,7 @@ export function present(
   const base = { itemId: entry.itemId, queue: entry.kind, version, topic: item.topic.title };
   if (item.kind === "card") {
     const html = { frontHtml: renderInline(item.card.front), backHtml: renderInline(item.card.back) };
-    const preview = scheduler.preview(state ?? newMemoryState(now), now);
+    const preview = scheduler.preview(state ?? newMemoryState(now), now, fuzzKey(userId, entry.itemId));
     return { ...base, kind: "card", ...html, previews: { 1: preview[1].label, 2: preview[2].label, 3: preview[3].label, 4: preview[4].label } };
   }
   if (item.kind === "quiz") return { ...base, kind: "quiz", question: publicQuestion(item.question, reviewNonce(userId, item.id, version)) };

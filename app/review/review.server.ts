@@ -15,6 +15,7 @@ import { clampReviewTime } from "~/domain/review-time";
 import { buildQueue, type Queue } from "~/domain/queue";
 import {
   createScheduler,
+  fuzzKey,
   newMemoryState,
   State,
   stateFromJson,
@@ -121,7 +122,7 @@ type Plan =
   | { kind: "invalid"; result: ReviewResult }
   | { kind: "write"; exists: boolean; before: MemoryState; after: MemoryState; at: Date; currentVersion: number; version: number };
 
-function planReview(row: Row | undefined, input: ReviewInput, now: Date, dayStart: Date, scheduler: Scheduler): Plan {
+function planReview(userId: string, row: Row | undefined, input: ReviewInput, now: Date, dayStart: Date, scheduler: Scheduler): Plan {
   const currentVersion = row ? Number(row.version) : 0;
   if (currentVersion !== input.version) return { kind: "stale", result: { status: "stale", state: row ? stateFromRow(row) : null, version: currentVersion } };
   const existingState = row ? stateFromRow(row) : null;
@@ -129,7 +130,7 @@ function planReview(row: Row | undefined, input: ReviewInput, now: Date, dayStar
   const before = existingState ?? newMemoryState(at);
   let after: MemoryState;
   try {
-    after = scheduler.next(before, at, input.rating);
+    after = scheduler.next(before, at, input.rating, fuzzKey(userId, input.itemId));
   } catch (e) {
     // The bounds above keep ts-fsrs's own checks satisfied; if one still fails, the rating is refused, not a 500.
     return { kind: "invalid", result: { status: "invalid", error: `This rating cannot be scheduled: ${(e as Error).message}` } };
@@ -175,7 +176,7 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
       // The course in memory is the content: an id it does not know is unknown or retired.
       if (!getContentItem(input.itemId)) return { status: "not-found" };
       const row = (yield get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId)) as Row | undefined;
-      const p = planReview(row, input, now, dayStart, scheduler);
+      const p = planReview(userId, row, input, now, dayStart, scheduler);
       if (p.kind !== "write") return p.result;
       if (p.exists) {
         const res = (yield run(
@@ -239,7 +240,7 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
   ))!;
   if (found.logId !== null) return duplicateOf({ id: found.logId, stateAfter: found.stateAfter });
   if (!getContentItem(input.itemId)) return { status: "not-found" };
-  const p = planReview(found.version === null ? undefined : found, input, now, dayStart, scheduler);
+  const p = planReview(userId, found.version === null ? undefined : found, input, now, dayStart, scheduler);
   if (p.kind !== "write") return p.result;
   const typed = PG_STATE_TYPES.map((t) => `?::${t}`);
   const moved = p.exists

@@ -74,7 +74,8 @@ test("saving desired retention 0.85 lengthens the intervals on the review button
   await expect(field).toHaveValue("0.85");
 
   const after = await easyInterval();
-  expect(after).toBeGreaterThan(before * 1.5); // FSRS: 8 days at 0.90 against about 16 at 0.85
+  // FSRS: about 8 days at 0.90 against 16 at 0.85; the same card keeps its fuzz draw (scheduler.ts), so the ratio holds.
+  expect(after).toBeGreaterThan(before * 1.5);
 });
 
 test("statistics after one day: a heatmap legend that fits the data, whole month labels, a scale on every bar chart", async ({ page }) => {

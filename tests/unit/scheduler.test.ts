@@ -159,6 +159,48 @@ describe("preview", () => {
   });
 });
 
+describe("fuzz keyed by the learner's item (as Anki seeds it by card and reviews)", () => {
+  const reviewCard = (s: ReturnType<typeof createScheduler>, key: string) => {
+    let m = s.next(newMemoryState(T0), T0, Rating.Easy, key);
+    m = s.next(m, m.due, Rating.Good, key);
+    return m;
+  };
+
+  it("the interval a button shows is the one its rating gives, and it stays put on a reload a minute later", () => {
+    const s = createScheduler(settings({ enableFuzz: true }));
+    const m = reviewCard(s, "u1:card-a");
+    const now = new Date(m.due.getTime() + HOUR);
+    const later = new Date(now.getTime() + MIN);
+    const p = s.preview(m, now, "u1:card-a");
+    const again = s.preview(m, later, "u1:card-a");
+    for (const g of [Rating.Hard, Rating.Good, Rating.Easy] as const) {
+      expect(p[g].due).toEqual(s.next(m, now, g, "u1:card-a").due);
+      expect(again[g].label).toBe(p[g].label);
+    }
+  });
+
+  it("still spreads cards learnt together: different items get different intervals", () => {
+    const s = createScheduler(settings({ enableFuzz: true }));
+    const intervals = new Set<number>();
+    for (let i = 0; i < 40; i++) {
+      const m = reviewCard(s, `u1:card-${i}`);
+      const next = s.next(m, m.due, Rating.Good, `u1:card-${i}`);
+      intervals.add(Math.round((next.due.getTime() - m.due.getTime()) / DAY));
+    }
+    expect(intervals.size).toBeGreaterThanOrEqual(3);
+  });
+
+  it("the same fuzz draw at two desired retentions keeps their ratio (the settings page's promise)", () => {
+    const key = "u1:card-b";
+    for (let i = 0; i < 20; i++) {
+      const k = `${key}-${i}`;
+      const at90 = createScheduler(settings({ enableFuzz: true, desiredRetention: 0.9 })).preview(newMemoryState(T0), T0, k)[Rating.Easy].due.getTime() - T0.getTime();
+      const at85 = createScheduler(settings({ enableFuzz: true, desiredRetention: 0.85 })).preview(newMemoryState(T0), T0, k)[Rating.Easy].due.getTime() - T0.getTime();
+      expect(at85 / at90).toBeGreaterThan(1.5);
+    }
+  });
+});
+
 describe("rollback", () => {
   const s = createScheduler(settings());
   /** A card in review state, reviewed a few times. */
