@@ -6,8 +6,10 @@
  *
  * A day is kept once it has been over for KEEP_AFTER_MS, written by the first
  * page that needs it. Its figures can still change afterwards only through a
- * write that lands on it: a review dated in the past, or the undo of one.
- * Such writes (dated more than BACKDATED_MS before the server's clock) bump
+ * write that lands on it. A review cannot: its time is clamped to the current
+ * learning day (domain/review-time.ts), and "I was right" rewrites only a
+ * rating at most OVERRULE_WINDOW_MS old, under KEEP_AFTER_MS. An undo can
+ * (it reaches back a day). Such writes (dated more than BACKDATED_MS before the server's clock) bump
  * the learner's ReviewDayEpoch in their own transaction, and a kept row
  * counts only while its epoch is the current one. A reader takes the epoch
  * before it reads the log, so a row it writes from a log read that missed a

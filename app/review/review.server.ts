@@ -100,10 +100,14 @@ export const stateValues = (s: MemoryState) => [s.due, s.stability, s.difficulty
 
 type StoredState = ReturnType<typeof stateToJson> & { version: number };
 
-/** The learner's settings row (created with defaults on first use). */
-export async function learnerSettings(userId: string): Promise<Settings> {
-  const row = await getSql().get<Settings>(get(`SELECT * FROM "Settings" WHERE "userId" = ?`, userId));
-  return row ?? getSettings(userId);
+/** The statement that reads the learner's settings row. */
+export const settingsStatement = (userId: string) => get(`SELECT * FROM "Settings" WHERE "userId" = ?`, userId);
+
+/** The learner's settings row (created with defaults on first use); `row`, when the caller read it already (null columns: none yet). */
+export async function learnerSettings(userId: string, row?: Row): Promise<Settings> {
+  if (row && row.userId !== null && row.userId !== undefined) return row as unknown as Settings;
+  const read = await getSql().get<Settings>(settingsStatement(userId));
+  return read ?? getSettings(userId);
 }
 
 export interface RecordOptions {
@@ -192,8 +196,7 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
         yield run(`INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, userId, input.itemId, ...stateValues(p.after), p.version);
       }
       const log = (yield get(`INSERT INTO "ReviewLog" (${LOG_COLUMNS}) VALUES (?, ?, ?, 'review', ?, ?, ?, ?, ?, ?, ?, ?) RETURNING "id"`, ...logValues(userId, input, p))) as Row;
-      // A review dated in the past may land on a day the progress pages keep (progress/days.server.ts).
-      if (isBackdated(p.at, now.getTime())) yield bumpEpoch(userId);
+      // No epoch bump: a review lands on today (clampReviewTime), never on a kept day (progress/days.server.ts).
       // In the same synchronous step as the commit on SQLite, so no queue is read in between.
       queueCache.reviewed(userId, { itemId: input.itemId, before: p.exists ? p.before : null, after: p.after, version: p.version, source: input.source, reviewedAt: p.at });
       return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
@@ -252,8 +255,7 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
   );
   // Nothing moved: another submission got there first (this one, or another tab's).
   if (!log) return settle(userId, input);
-  // A review dated in the past may land on a day the progress pages keep (progress/days.server.ts); rare, so a round trip of its own.
-  if (isBackdated(p.at, now.getTime())) await sql.run(bumpEpoch(userId));
+  // No epoch bump: a review lands on today (clampReviewTime), never on a kept day (progress/days.server.ts).
   return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
 }
 
@@ -312,7 +314,7 @@ export async function undoLastReview(userId: string, clientId: string, now = new
         itemId,
       );
       yield run(`UPDATE "ReviewLog" SET "undone" = ? WHERE "id" = ?`, true, last.id);
-      if (isBackdated(toDate(last.reviewedAt))) yield bumpEpoch(userId); // it may have been on a kept day
+      if (isBackdated(toDate(last.reviewedAt), now.getTime())) yield bumpEpoch(userId); // it may have been on a kept day
       yield run(
         `INSERT INTO "ReviewLog" ("userId", "itemId", "clientId", "kind", "source", "rating", "prevState", "reviewedAt", "durationMs", "stateBefore", "stateAfter", "undoesId", "undone") VALUES (?, ?, ?, 'undo', ?, 0, ?, ?, 0, ?, ?, ?, ?)`,
         userId,

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayWindow } from "~/domain/day";
-import { Client, signUp, startServer, type TestServer } from "./harness";
+import { startServer, type TestServer } from "./harness";
+import { learnerWithQueue as learnerOf, type ReviewReply } from "./review-learner";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -14,15 +15,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => server?.stop());
 
-type Reply = { ok: boolean; status?: string; error?: string; version?: number; view: { entries: { itemId: string; version: number; kind: string }[] } };
-
-async function learnerWithQueue() {
-  const client = new Client(server.url);
-  const user = await signUp(client);
-  await client.get("/lessons/attention");
-  const view = (await (await client.get("/api/review")).json()) as Reply;
-  return { client, user, cards: view.view.entries.filter((e) => e.kind === "card") };
-}
+type Reply = ReviewReply;
+const learnerWithQueue = () => learnerOf(server);
 
 const HOUR = 60 * 60 * 1000;
 const logTimes = async (userId: string, itemId: string) =>

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, signUp, startServer, type TestServer } from "./harness";
+import { learnerWithQueue as learnerOf, type ReviewReply } from "./review-learner";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -7,15 +8,8 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => server?.stop());
 
-type Reply = { ok: boolean; status?: string; error?: string; version?: number; view: { entries: { itemId: string; version: number; kind: string }[] } };
-
-async function learnerWithQueue() {
-  const client = new Client(server.url);
-  const user = await signUp(client);
-  await client.get("/lessons/attention");
-  const view = (await (await client.get("/api/review")).json()) as Reply;
-  return { client, user, entries: view.view.entries };
-}
+type Reply = ReviewReply;
+const learnerWithQueue = () => learnerOf(server);
 
 const state = (userId: string, itemId: string) =>
   server.one("SELECT * FROM ItemState WHERE userId = ? AND itemId = ?", userId, itemId);

@@ -43,6 +43,9 @@ const { getStats, getStreak, resetStatsCache } = await import("~/progress/stats.
 const { closeSql, getSql, all } = await import("~/db/sql.server");
 const { getDb, disconnectDb } = await import("~/db/client.server");
 const { getCourse } = await import("~/content/course.server");
+const { overruleLastAnswer, OVERRULE_WINDOW_MS } = await import("~/review/overrule.server");
+const { recordReviewAnswer } = await import("~/quiz/attempts.server");
+const { dayWindow } = await import("~/domain/day");
 const { learningDays, totalsByDay, trueRetention, heatmap, dueForecast } = await import("~/domain/stats");
 
 /** A small deterministic generator, so a failure can be replayed. */
@@ -161,4 +164,43 @@ describe("kept past days", () => {
     const retained = await fresh(new Date(t));
     expect(retained.retention.all.total).toBeGreaterThan(0);
   }, 120_000);
+
+  it("hold an \"I was right\" correction made just after the day ended, as late as it is allowed", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const learner = (await createUser("days-overrule", "a long enough password", "Europe/Berlin")).id;
+    const question = getCourse().course.topics.flatMap((t) => t.questions).find((q) => q.kind === "text")!;
+    const s = (await getDb().settings.findUniqueOrThrow({ where: { userId: learner } }))!;
+    // Days before: answered right until the question is in review, so a wrong answer counts against retention.
+    let t = Date.UTC(2026, 10, 2, 9, 0);
+    let version = 0;
+    for (let i = 0; i < 4; i++, t += 3 * DAY) {
+      vi.setSystemTime(t);
+      const res = await recordReview(learner, { itemId: question.id, rating: 3, clientId: `ovr-pre-${i}`, version, durationMs: 4000, source: "review" }, new Date(t));
+      if (res.status !== "recorded") throw new Error(res.status);
+      version = res.version;
+    }
+    // Answered wrong two minutes before the learning day ends.
+    const dayEnd = dayWindow(new Date(t), s.timeZone, s.dayStartHour).end.getTime();
+    t = dayEnd - 2 * 60_000;
+    vi.setSystemTime(t);
+    const wrong = await recordReview(learner, { itemId: question.id, rating: 1, clientId: "ovr-wrong", version, durationMs: 4000, source: "review" }, new Date(t));
+    expect(wrong.status).toBe("recorded");
+    await recordReviewAnswer(learner, question.id, "not it", false, 4000, new Date(t));
+    // The last moment "I was right" is offered: a page seen then must not keep the day the rating is on.
+    const last = t + OVERRULE_WINDOW_MS - 1000;
+    vi.setSystemTime(last);
+    await getStats(learner, new Date(last));
+    const res = await overruleLastAnswer(learner, question.id, "ovr-right", new Date(last));
+    expect(res.status).toBe("rerated");
+    for (const later of [last + 60_000, dayEnd + 2 * HOUR]) {
+      vi.setSystemTime(later);
+      resetStatsCache(); // a new process: only what the database keeps
+      const stats = await getStats(learner, new Date(later));
+      const yesterday = stats.perDay.find((d) => d.key === dayWindow(new Date(dayEnd - 1), s.timeZone, s.dayStartHour).key)!;
+      expect(yesterday.reviews).toBe(1);
+      // The corrected rating counts as passed; a kept day from before the correction would say failed.
+      expect(stats.retention.all).toMatchObject({ passed: stats.retention.all.total });
+      expect(stats.retention.all.total).toBeGreaterThan(0);
+    }
+  }, 60_000);
 });
