@@ -7,6 +7,7 @@
  */
 import { getSql, run } from "~/db/sql.server";
 import { ipLimit, userLimit } from "~/auth/rate-limit.server";
+import { longestWriteWindowMs } from "./write-caps.server";
 
 /** Sessions one learner keeps: a phone, a laptop, a few browsers, with room to spare. */
 export const MAX_SESSIONS_PER_LEARNER = 20;
@@ -44,11 +45,12 @@ async function batches(statement: () => ReturnType<typeof run>): Promise<number>
 }
 
 /**
- * One sweep: expired sessions, and rate-limit rows whose window ended a day
- * ago or more (or the longest configured window, when that is longer).
+ * One sweep: expired sessions, and rate-limit rows (login counters and write
+ * caps) whose window started a day ago or more (or the longest configured
+ * window, when that is longer).
  */
 export async function purgeOnce(now = new Date()): Promise<{ sessions: number; rateLimits: number }> {
-  const keepWindowsMs = Math.max(DAY_MS, userLimit().windowMs, ipLimit().windowMs);
+  const keepWindowsMs = Math.max(DAY_MS, userLimit().windowMs, ipLimit().windowMs, longestWriteWindowMs());
   const sessions = await batches(() =>
     run(`DELETE FROM "Session" WHERE "id" IN (SELECT "id" FROM "Session" WHERE "expiresAt" <= ? LIMIT ${BATCH})`, now),
   );

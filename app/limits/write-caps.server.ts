@@ -7,12 +7,17 @@
  * with Retry-After and changes nothing (the review outbox keeps the rating
  * and retries).
  *
- * The counters live in each process's memory, not the database, so the
- * review path gains no write: behind N app processes a learner can reach N
- * times a cap at most, still a bound (docs/decisions/014-review-days.md).
- * WRITE_CAP_REVIEW, WRITE_CAP_QUIZ and WRITE_CAP_EXERCISE override the caps
- * as "count/seconds" pairs, e.g. "600/60,10000/86400".
+ * The counters are rows of the RateLimit table, so every app process behind a
+ * load balancer counts against the same cap (ADR 022). One check is one
+ * atomic statement on PostgreSQL (chained upserts in one WITH) and one
+ * synchronous transaction on SQLite (which nothing can leave open). Windows
+ * are fixed and counted shortest first; a longer window counts a write only
+ * when every shorter one let it through, so a burst refused by the minute cap
+ * does not use up the day's. Old rows go with the rate-limit purge
+ * (purge.server.ts). WRITE_CAP_REVIEW, WRITE_CAP_QUIZ and WRITE_CAP_EXERCISE
+ * override the caps as "count/seconds" pairs, e.g. "600/60,10000/86400".
  */
+import { get, getSql, toDate, type Row, type Statement, type StepResult } from "~/db/sql.server";
 import { parseCaps, type Cap } from "~/domain/write-caps";
 
 export type WriteKind = "review" | "quiz" | "exercise";
@@ -26,56 +31,105 @@ const DEFAULTS: Record<WriteKind, string> = {
   exercise: "30/60,1000/86400",
 };
 const ENV: Record<WriteKind, string> = { review: "WRITE_CAP_REVIEW", quiz: "WRITE_CAP_QUIZ", exercise: "WRITE_CAP_EXERCISE" };
+export const WRITE_KINDS = Object.keys(DEFAULTS) as WriteKind[];
 
 const capsCache = new Map<WriteKind, Cap[]>();
-function capsFor(kind: WriteKind): Cap[] {
+/** The caps of a kind, shortest window first. */
+export function capsFor(kind: WriteKind): Cap[] {
   let caps = capsCache.get(kind);
   if (!caps) {
-    caps = parseCaps(process.env[ENV[kind]]) ?? parseCaps(DEFAULTS[kind])!;
+    caps = [...(parseCaps(process.env[ENV[kind]]) ?? parseCaps(DEFAULTS[kind])!)].sort((a, b) => a.windowMs - b.windowMs);
     capsCache.set(kind, caps);
   }
   return caps;
 }
 
-/** Fixed windows per learner, kind and cap: [window start, count]. */
-const windows = new Map<string, [number, number][]>();
-const MAX_KEYS = 100_000;
+/** The longest window of any cap: the purge keeps rate-limit rows at least this long. */
+export const longestWriteWindowMs = () => Math.max(...WRITE_KINDS.flatMap((k) => capsFor(k).map((c) => c.windowMs)));
 
-function sweep(now: number) {
-  for (const [key, ws] of windows) {
-    const kind = key.slice(0, key.indexOf("|")) as WriteKind;
-    const caps = capsFor(kind);
-    if (ws.every(([start], i) => now - start >= caps[i]!.windowMs)) windows.delete(key);
-  }
+const keyOf = (kind: WriteKind, cap: Cap, userId: string) => `write:${kind}:${cap.windowMs / 1000}:${userId}`;
+
+/**
+ * Count one write in a window, unless it is full: a window that has ended
+ * starts again at 1; a count stops at max + 1, so the returned count says
+ * whether this write got in (count <= max).
+ */
+const upsert = (ts = "", int = "") => `ON CONFLICT ("key") DO UPDATE SET
+    "count" = CASE WHEN "RateLimit"."windowStart" <= ?${ts} THEN 1 WHEN "RateLimit"."count" <= ?${int} THEN "RateLimit"."count" + 1 ELSE "RateLimit"."count" END,
+    "windowStart" = CASE WHEN "RateLimit"."windowStart" <= ?${ts} THEN excluded."windowStart" ELSE "RateLimit"."windowStart" END
+  RETURNING "count", "windowStart"`;
+
+function bump(key: string, cap: Cap, now: Date): Statement {
+  const over = new Date(now.getTime() - cap.windowMs);
+  return get(`INSERT INTO "RateLimit" ("key", "windowStart", "count") VALUES (?, ?, 1) ${upsert()}`, key, now, over, cap.max, over);
 }
 
-export type WriteCheck = { allowed: true } | { allowed: false; retryAfterSeconds: number; message: string };
-
-/** Counts one write of `kind` for the learner, or refuses it (uncounted) when a cap is reached. */
-export function checkWrite(userId: string, kind: WriteKind, now = Date.now()): WriteCheck {
-  const caps = capsFor(kind);
-  const key = `${kind}|${userId}`;
-  let ws = windows.get(key);
-  if (!ws) {
-    if (windows.size >= MAX_KEYS) sweep(now);
-    ws = caps.map(() => [now, 0]);
-    windows.set(key, ws);
-  }
-  let retryAfterMs = 0;
-  caps.forEach((cap, i) => {
-    const w = ws[i]!;
-    if (now - w[0] >= cap.windowMs) {
-      w[0] = now;
-      w[1] = 0;
-    }
-    if (w[1] >= cap.max) retryAfterMs = Math.max(retryAfterMs, w[0] + cap.windowMs - now);
+/**
+ * PostgreSQL: every window in one statement. Each upsert after the first
+ * inserts or counts only when the one before it let the write in; the rows
+ * that come back say how far it got. `alsoRead` (a one-row SELECT) rides along
+ * in the same round trip, its columns beside the windows' JSON.
+ */
+function chained(keys: string[], caps: Cap[], now: Date, alsoRead?: Statement): Statement {
+  const params: unknown[] = [];
+  const ctes = caps.map((cap, i) => {
+    const over = new Date(now.getTime() - cap.windowMs);
+    const source = i === 0 ? `VALUES (?::text, ?::timestamp(3), 1)` : `SELECT ?::text, ?::timestamp(3), 1 FROM c${i - 1} WHERE c${i - 1}."count" <= ?::integer`;
+    params.push(keys[i], now, ...(i === 0 ? [] : [caps[i - 1]!.max]), over, cap.max, over);
+    return `c${i} AS (INSERT INTO "RateLimit" ("key", "windowStart", "count") ${source} ${upsert("::timestamp(3)", "::integer")})`;
   });
-  if (retryAfterMs > 0) {
-    const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
-    return { allowed: false, retryAfterSeconds, message: refusal(kind, retryAfterSeconds) };
+  const windows = caps.map((_, i) => `SELECT ${i} AS "i", "count", "windowStart" FROM c${i}`).join(" UNION ALL ");
+  const caps_ = `(SELECT json_agg(json_build_object('i', w."i", 'count', w."count", 'windowStart', w."windowStart")) FROM (${windows}) AS w) AS "__windows"`;
+  if (!alsoRead) return get(`WITH ${ctes.join(", ")} SELECT ${caps_}`, ...params);
+  return get(`WITH ${ctes.join(", ")} SELECT ${caps_}, x.* FROM (SELECT 1) AS one LEFT JOIN (${alsoRead.sql}) AS x ON true`, ...params, ...alsoRead.params);
+}
+
+export type WriteCheck = ({ allowed: true } | { allowed: false; retryAfterSeconds: number; message: string }) & {
+  /** The row of `alsoRead`, if one was asked for (its columns null when it found none on PostgreSQL). */
+  row?: Row;
+};
+
+/**
+ * Counts one write of `kind` for the learner, or refuses it when a cap is
+ * reached (counted in no longer window). `alsoRead`, a one-row SELECT the
+ * caller needs next, is read in the same round trip on PostgreSQL.
+ */
+export async function checkWrite(userId: string, kind: WriteKind, { now = new Date(), alsoRead }: { now?: Date; alsoRead?: Statement } = {}): Promise<WriteCheck> {
+  const sql = getSql();
+  const caps = capsFor(kind);
+  const keys = caps.map((cap) => keyOf(kind, cap, userId));
+  let windows: { count: number; windowStart: Date }[];
+  let row: Row | undefined;
+  if (sql.provider === "postgresql") {
+    const result = (await sql.get(chained(keys, caps, now, alsoRead)))!;
+    const list = (result.__windows ?? []) as { i: number; count: number; windowStart: string }[];
+    windows = list.sort((a, b) => a.i - b.i).map((w) => ({ count: Number(w.count), windowStart: new Date(`${w.windowStart}Z`) }));
+    if (alsoRead) {
+      const { __windows, ...rest } = result;
+      void __windows;
+      row = rest;
+    }
+  } else {
+    windows = await sql.transaction(
+      function* (): Generator<Statement, { count: number; windowStart: Date }[], StepResult> {
+        const out: { count: number; windowStart: Date }[] = [];
+        for (let i = 0; i < caps.length; i++) {
+          const r = (yield bump(keys[i]!, caps[i]!, now)) as Row;
+          out.push({ count: Number(r.count), windowStart: toDate(r.windowStart) });
+          if (out[i]!.count > caps[i]!.max) break;
+        }
+        return out;
+      },
+      { waitForDisk: false }, // a counter, not something acknowledged; the write it lets in waits for the disk itself
+    );
+    if (alsoRead) row = await sql.get(alsoRead);
   }
-  for (const w of ws) w[1]++;
-  return { allowed: true };
+  const refusedAt = windows.findIndex((w, i) => w.count > caps[i]!.max);
+  if (refusedAt === -1 && windows.length === caps.length) return { allowed: true, row };
+  const i = refusedAt === -1 ? windows.length - 1 : refusedAt;
+  const w = windows[i]!;
+  const retryAfterSeconds = Math.max(1, Math.ceil((w.windowStart.getTime() + caps[i]!.windowMs - now.getTime()) / 1000));
+  return { allowed: false, retryAfterSeconds, message: refusal(kind, retryAfterSeconds), row };
 }
 
 const WHAT: Record<WriteKind, string> = { review: "reviews", quiz: "quiz answers", exercise: "exercise runs" };
@@ -97,8 +151,7 @@ export function actionRetryAfter({ actionHeaders }: { actionHeaders: Headers }):
   return value ? { "Retry-After": value } : {};
 }
 
-/** Forget every counter (tests). */
+/** Forget the parsed caps, so a test's WRITE_CAP_* take effect. */
 export function resetWriteCaps() {
-  windows.clear();
   capsCache.clear();
 }

@@ -20,7 +20,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return Response.json({ ok: false, error: "Use POST." }, { status: 405, headers: { Allow: "POST", ...NO_STORE } });
   }
   const userId = await requireUserIdForApi(request);
-  const cap = checkWrite(userId, "exercise");
+  const cap = await checkWrite(userId, "exercise");
   if (!cap.allowed) {
     return Response.json({ ok: false, error: cap.message, retryAfterSeconds: cap.retryAfterSeconds }, { status: 429, headers: { ...NO_STORE, ...retryAfter(cap) } });
   }

@@ -5,7 +5,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { formDataOr400, requireUserIdForApi } from "~/auth/api.server";
 import { applyReviewAction, reviewView } from "~/review/actions.server";
-import { learnerSettings } from "~/review/review.server";
+import { learnerSettings, settingsStatement, type Settings } from "~/review/review.server";
 import { getSql } from "~/db/sql.server";
 import { isDiskError } from "~/db/client.server";
 import { clock } from "~/utils/clock.server";
@@ -18,13 +18,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const userId = await requireUserIdForApi(request);
-  const cap = checkWrite(userId, "review");
+  // The learner's settings come back with the count (one round trip on PostgreSQL).
+  const cap = await checkWrite(userId, "review", { alsoRead: settingsStatement(userId) });
   if (!cap.allowed) {
     return Response.json({ ok: false, error: cap.message, retryAfterSeconds: cap.retryAfterSeconds }, { status: 429, headers: { "Cache-Control": "no-store", ...retryAfter(cap) } });
   }
   const form = await formDataOr400(request);
   try {
-    return await save(userId, form);
+    return await save(userId, form, await learnerSettings(userId, cap.row));
   } catch (e) {
     // A full or read-only disk: nothing was saved. Say so plainly; the page keeps the rating and sends it again.
     if (!isDiskError(e)) throw e;
@@ -35,9 +36,8 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-async function save(userId: string, form: FormData) {
+async function save(userId: string, form: FormData, settings: Settings) {
   const now = clock();
-  const settings = await learnerSettings(userId);
   // A review returns at commit; its flush to disk runs while the next cards are read.
   const outcome = await applyReviewAction(userId, form, now, { settings, syncLater: true });
   // The page already holds the next cards; a reply carries only the head of the queue.

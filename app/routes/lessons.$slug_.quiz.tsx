@@ -106,7 +106,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireUser(request);
   const topic = getTopic(params.slug ?? "");
   if (!topic) notFound(`There is no lesson called "${params.slug}".`);
-  const cap = checkWrite(user.id, "quiz");
+  const cap = await checkWrite(user.id, "quiz");
   if (!cap.allowed) return data({ error: cap.message }, { status: 429, headers: retryAfter(cap) });
   let form: FormData;
   try {

@@ -40,7 +40,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const cap = checkWrite(user.id, "review");
+  const cap = await checkWrite(user.id, "review");
   if (!cap.allowed) return data({ error: cap.message }, { status: 429, headers: retryAfter(cap) });
   let form: FormData;
   try {

@@ -30,6 +30,8 @@ export interface TestServer {
   url: string;
   dataDir: string;
   provider: "sqlite" | "postgresql";
+  /** The server's PostgreSQL database, or null on SQLite (its file is in dataDir). */
+  databaseUrl: string | null;
   logs: () => string;
   /** Read-only peeks into the server's database; SQL with `?` placeholders, values normalised to SQLite's forms. */
   all: <T = Row>(sql: string, ...params: unknown[]) => Promise<T[]>;
@@ -85,11 +87,17 @@ function normalise(row: Row): Row {
   return out;
 }
 
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+/**
+ * A built server in a process of its own. With `shareDatabaseOf`, a second
+ * process on the first one's database (the same PostgreSQL database, or the
+ * same SQLite file), as behind a load balancer; the first one owns it and
+ * drops it when it stops.
+ */
+export async function startServer(env: Record<string, string> = {}, { shareDatabaseOf }: { shareDatabaseOf?: TestServer } = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(root, "build", "server", "index.js"))) throw new Error("build/ is missing: run npm run build first");
   const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "as-int-"));
-  const pgDb = onPostgres ? await createPgDatabase() : null;
+  const dataDir = shareDatabaseOf?.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "as-int-"));
+  const pgDb = shareDatabaseOf ? (shareDatabaseOf.databaseUrl ? { url: shareDatabaseOf.databaseUrl, drop: async () => {} } : null) : onPostgres ? await createPgDatabase() : null;
   let output = "";
   const child: ChildProcess = spawn(process.execPath, ["server.mjs"], {
     cwd: root,
@@ -137,6 +145,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     dataDir,
     exec,
     provider: pgDb ? "postgresql" : "sqlite",
+    databaseUrl: pgDb?.url ?? null,
     logs: () => output,
     all,
     one: async <T = Row>(sql: string, ...params: unknown[]) => (await all<T>(sql, ...params))[0],
@@ -147,7 +156,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
       await pgDb?.drop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      if (!shareDatabaseOf) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
