@@ -270,6 +270,9 @@ app.all("*", async (req, res, next) => {
   }
 });
 
+// The first pages served to the process itself, so the first learner meets warm code (app/warm-up.server.ts).
+if (!vite) await build.entry.module.warmUp((request) => handleRequest(request, { cspNonce: "warm-up" }));
+
 const server = app.listen(port, host, () => {
   console.log(`Attention Span is serving on http://localhost:${port}`);
 });

@@ -1,7 +1,8 @@
 /**
  * Server entry: streams HTML with the per-request CSP nonce on every script.
  * `startup` is exported so server.mjs can migrate the database and sync content
- * from the built bundle before it accepts connections.
+ * from the built bundle before it accepts connections, and `warmUp` so it can
+ * serve the first pages to itself before it does.
  */
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext } from "@remix-run/node";
@@ -12,6 +13,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { NonceProvider } from "./utils/nonce";
 
 export { startup } from "./startup.server";
+export { warmUp } from "./warm-up.server";
 
 const ABORT_DELAY_MS = 5_000;
 
