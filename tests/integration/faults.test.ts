@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayWindow } from "~/domain/day";
-import { Client, signUp, startServer, type TestServer } from "./harness";
+import { Client, studyLesson, signUp, startServer, type TestServer } from "./harness";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ type Reply = { ok: boolean; status?: string; error?: string; version?: number; v
 async function learnerWithQueue() {
   const client = new Client(server.url);
   const user = await signUp(client);
-  await client.get("/lessons/attention");
+  await studyLesson(client, "attention");
   const view = (await (await client.get("/api/review")).json()) as Reply;
   return { client, user, cards: view.view.entries.filter((e) => e.kind === "card") };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, signUp, startServer, type TestServer } from "./harness";
+import { Client, studyLesson, signUp, startServer, type TestServer } from "./harness";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -12,7 +12,7 @@ type Reply = { ok: boolean; status?: string; error?: string; version?: number; v
 async function learnerWithQueue() {
   const client = new Client(server.url);
   const user = await signUp(client);
-  await client.get("/lessons/attention");
+  await studyLesson(client, "attention");
   const view = (await (await client.get("/api/review")).json()) as Reply;
   return { client, user, entries: view.view.entries };
 }
