@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import type { DashboardData } from "~/progress/dashboard.server";
 import { MasteryBar } from "./progress/mastery-bar";
-import { plural } from "./progress/format";
+import { overallInWords, plural } from "./progress/format";
 
 function dueBreakdown(due: DashboardData["due"]) {
   const parts = [
@@ -83,8 +83,8 @@ export function Dashboard({ data }: { data: DashboardData }) {
                 <Link to={`/progress/${t.slug}`}>{t.title}</Link>
               </h3>
               <MasteryBar level={t.level} levelIndex={t.levelIndex} seen={t.seen} items={t.items} memory={t.memory} />
-              <p className="muted small">
-                {t.seen} of {plural(t.items, "item")} seen
+              <p className="muted small overall-figure">
+                {overallInWords(t)} <Link to="/help/mastery">What this means</Link>.
               </p>
             </li>
           ))}
