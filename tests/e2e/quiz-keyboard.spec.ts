@@ -89,6 +89,7 @@ test("a keyboard-only lesson quiz through all five question kinds, with 'You ans
 });
 
 test("a keyboard-only review through a flashcard and all five question kinds; 'I was right' re-rates a typed answer", async ({ page }) => {
+  test.slow(); // a quiz to seed five kinds, then a whole session: over a minute on a loaded machine
   const questions = questionsOf("books").slice(0, 5);
   expect(questions.map((q) => q.kind)).toEqual(["single", "multiple", "text", "order", "numeric"]);
   await signUp(page);
