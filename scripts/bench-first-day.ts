@@ -5,7 +5,8 @@
  * handler in this process (as bench:review does), on a fresh SQLite file. The
  * app's clock (app/utils/clock.server.ts) is moved forward inside this script;
  * the machine's clock is left alone. The learner:
- *  1. signs up and opens Lesson 1, reads it for a quarter of an hour;
+ *  1. signs up and opens Lesson 1, reads it for a quarter of an hour, then
+ *     chooses "Study these flashcards" at its end (ADR 021);
  *  2. learns that day's new flashcards in /review, rating mostly Good (seeded),
  *     including the learning steps they bring back;
  *  3. takes the lesson's whole quiz (most answers right, seeded);
@@ -31,6 +32,9 @@ const { setClock } = await import("../app/utils/clock.server");
 const { dayWindow } = await import("../app/domain/day");
 const { loadCourse } = await import("../app/content/load.server");
 const { createRenderer } = await import("../app/content/render.server");
+const { plainText } = await import("../app/quiz/present.server");
+const { createElement } = await import("react");
+const { renderToStaticMarkup } = await import("react-dom/server");
 type Question = import("../app/content/schema").Question;
 type PublicQuestion = import("../app/quiz/present.server").PublicQuestion;
 
@@ -121,12 +125,12 @@ function fromHtml(q: Question, page: string): Tokens {
     // Without JavaScript an ordering is one select per place; every select lists each step once.
     const first = page.slice(page.indexOf('name="order"'), page.indexOf("</select>", page.indexOf('name="order"')));
     const options = [...first.matchAll(/<option value="([^"]+)">([^<]*)<\/option>/g)].map((m) => ({ id: m[1]!, text: m[2]! }));
-    const plain = (md: string) => md.replace(/\$([^$]+)\$/g, (_m, tex: string) => tex.replace(/\\(mathrm|text|operatorname)\{([^}]*)\}/g, "$2").replace(/[{}]/g, "").replace(/\\/g, "")).replace(/[`*_]/g, "");
-    const esc = (t: string) => t.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" })[c]!);
+    // The page's own text of a step (present.server's plainText), escaped as React escapes an <option>'s text.
+    const asRendered = (md: string) => renderToStaticMarkup(createElement("option", null, plainText(md))).replace(/^<option>|<\/option>$/g, "");
     return {
       choices: [],
       steps: q.steps.map((st) => {
-        const hit = options.find((o) => o.text === esc(plain(st)) || o.text === plain(st));
+        const hit = options.find((o) => o.text === asRendered(st));
         if (!hit) throw new Error(`${q.id}: step not on the page: ${st}`);
         return hit.id;
       }),
@@ -158,11 +162,12 @@ function answerFields(q: Question, right: boolean, tokens: Tokens): Record<strin
 }
 const questions = new Map(course.topics.flatMap((t) => t.questions.map((q) => [q.id, q] as const)));
 
-// 1. Sign up, open the lesson, read it.
+// 1. Sign up, open the lesson, read it, choose to study its flashcards.
 const signup = await request("/signup", { username: "firstday", password: "benchmark password", confirm: "benchmark password" });
 cookie = signup.headers.get("set-cookie")!.split(";")[0]!;
 await request(`/lessons/${topic.slug}`);
 later(15 * MINUTE);
+await request(`/lessons/${topic.slug}`, { intent: "study" });
 
 type Entry = { itemId: string; version: number; kind: "card" | "quiz" | "exercise"; question?: PublicQuestion };
 type View = { entries: Entry[]; nextDue: string | null; counts: { learning: number; review: number; new: number } };

@@ -4,7 +4,7 @@
  *
  * Setup A: PostgreSQL, two app processes behind nginx (loopback only).
  * Setup B: SQLite, one app process.
- * For each, N learners sign up, open every lesson and raise their daily limits;
+ * For each, N learners sign up, study every lesson and raise their daily limits;
  * then, at each concurrency level (that many learners at once, each with one
  * request in flight), they run the real review loop for D seconds: GET
  * /api/review, then one POST per rating with the version shown, the queue
@@ -99,7 +99,7 @@ async function benchSetup(label, key, start) {
     if (!isInterrupted()) for (const app of apps) console.log(`  --- ${app.name} log (tail) ---\n${app.logs().slice(-3000)}`);
     throw e;
   }
-  console.log(`  ${LEARNERS} learners signed up, 5 lessons opened, newPerDay 500 / reviewCap 5000 (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  console.log(`  ${LEARNERS} learners signed up, 5 lessons studied, newPerDay 500 / reviewCap 5000 (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   console.log(`  ${WARMUP} s warm-up (not measured) + ${SECONDS} s measured per level; each learner has one request in flight`);
   printHeader();
   const results = [];

@@ -197,7 +197,11 @@ if (!process.argv.includes("--no-browser")) {
     await page.getByLabel("New cards per day").fill("60");
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByText("Settings saved.").waitFor();
-    for (const slug of ["transformers", "attention"]) await page.goto(`${base}/lessons/${slug}`);
+    for (const slug of ["transformers", "attention"]) {
+      await page.goto(`${base}/lessons/${slug}`);
+      await page.getByRole("button", { name: /^Study these \d+ flashcards$/ }).click(); // ADR 021: opening a lesson enrols nothing
+      await page.waitForURL(`${base}/review`);
+    }
     // Rounds of 25 ratings, each from a fresh /review page: every card rated is one the page already holds.
     const toCard: number[] = [];
     const toFrame: number[] = [];

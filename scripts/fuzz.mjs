@@ -179,7 +179,10 @@ async function makeLearner(app, agent, name, ids) {
     return res;
   };
   must(await client.post("/signup", { username, password: PASSWORD, confirm: PASSWORD, timeZone: "UTC" }), [302, 303], "signup");
-  for (const slug of ["attention", "transformers", "tokenization"]) must(await client.get(`/lessons/${slug}`), [200], `GET /lessons/${slug}`);
+  for (const slug of ["attention", "transformers", "tokenization"]) {
+    must(await client.get(`/lessons/${slug}`), [200], `GET /lessons/${slug}`);
+    must(await client.post(`/lessons/${slug}`, { intent: "study" }), [303], `study /lessons/${slug}`); // ADR 021
+  }
   must(await client.post("/account", { ...SETTINGS, newPerDay: "50", reviewCap: "500" }), [200], "settings");
   L.userId = must(await client.get("/account/export"), [200], "export").json().user.id;
 

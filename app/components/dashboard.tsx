@@ -1,7 +1,7 @@
 import { Link } from "@remix-run/react";
 import type { DashboardData } from "~/progress/dashboard.server";
 import { MasteryBar } from "./progress/mastery-bar";
-import { plural } from "./progress/format";
+import { overallInWords, plural } from "./progress/format";
 
 function dueBreakdown(due: DashboardData["due"]) {
   const parts = [
@@ -32,12 +32,13 @@ export function Dashboard({ data }: { data: DashboardData }) {
               </Link>
             </>
           ) : data.nextLesson ? (
-            // No button to an empty review: the way on is a lesson, whose flashcards then join the review.
+            // No button to an empty review: the way on is a lesson, whose flashcards join the review when the learner chooses to study them.
             <p>
-              New flashcards join your review from the lessons you open. <Link to={`/lessons/${data.nextLesson.slug}`}>Open {data.nextLesson.title}</Link>.
+              New flashcards join your review from the lessons you choose to study.{" "}
+              <Link to={`/lessons/${data.nextLesson.slug}`}>Read {data.nextLesson.title}</Link> and study its flashcards at the end.
             </p>
           ) : (
-            <p className="muted">{data.due.nextDue ? "Come back when your next reviews are due." : "Open a lesson to get new flashcards."}</p>
+            <p className="muted">{data.due.nextDue ? "Come back when your next reviews are due." : "Study a lesson\u2019s flashcards to get new ones."}</p>
           )}
         </section>
         <section aria-labelledby="streak-title" className="panel">
@@ -61,14 +62,15 @@ export function Dashboard({ data }: { data: DashboardData }) {
             </p>
           ) : data.revisit ? (
             <p>
-              Every lesson is open. Your weakest topic is <Link to={`/progress/${data.revisit.slug}`}>{data.revisit.title}</Link> (
+              Every lesson is started. Your weakest topic is <Link to={`/progress/${data.revisit.slug}`}>{data.revisit.title}</Link> (
               {data.revisit.level}).
             </p>
           ) : (
-            <p>You have opened every lesson. Keep reviewing to make it stick.</p>
+            <p>You have started every lesson. Keep reviewing to make it stick.</p>
           )}
           <p className="muted">
-            {data.lessonsStarted} of {data.lessonsTotal} lessons started (something learnt in them), {data.lessonsOpened} opened.
+            {data.lessonsStarted} of {data.lessonsTotal} lessons started (something learnt in them), {data.lessonsEnrolled} with their flashcards in your
+            review.
           </p>
         </section>
       </div>
@@ -81,8 +83,8 @@ export function Dashboard({ data }: { data: DashboardData }) {
                 <Link to={`/progress/${t.slug}`}>{t.title}</Link>
               </h3>
               <MasteryBar level={t.level} levelIndex={t.levelIndex} seen={t.seen} items={t.items} memory={t.memory} />
-              <p className="muted small">
-                {t.seen} of {plural(t.items, "item")} seen
+              <p className="muted small overall-figure">
+                {overallInWords(t)} <Link to="/help/mastery">What this means</Link>.
               </p>
             </li>
           ))}
@@ -98,7 +100,6 @@ export function Dashboard({ data }: { data: DashboardData }) {
 
 /** For a learner who has learnt nothing yet: the three steps of a first session, each a link when it can be taken. */
 function FirstSteps({ data, lesson }: { data: DashboardData; lesson: NonNullable<DashboardData["firstSteps"]> }) {
-  const opened = lesson.opened;
   return (
     <section aria-labelledby="first-steps-title" className="panel first-steps">
       <h2 id="first-steps-title">Start here</h2>
@@ -115,7 +116,15 @@ function FirstSteps({ data, lesson }: { data: DashboardData; lesson: NonNullable
           ) : (
             "Learn its first flashcards"
           )}{" "}
-          in the review{opened ? "" : ": they join it when you open the lesson"}. Rate each one by how well you knew it.
+          in the review
+          {lesson.enrolled ? (
+            ""
+          ) : (
+            <>
+              : they join it when you choose <Link to={`/lessons/${lesson.slug}#flashcards`}>Study these flashcards</Link> at the end of the lesson
+            </>
+          )}
+          . Rate each one by how well you knew it.
         </li>
         <li>
           <Link to={`/lessons/${lesson.slug}/quiz`}>Take its quiz</Link>: questions you miss come back once later today, the others in a few days.

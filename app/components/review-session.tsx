@@ -5,6 +5,7 @@ import type { ReviewView } from "~/review/actions.server";
 import type { Feedback } from "~/quiz/present.server";
 import { Outbox, newClientId, type ServerReply } from "~/review/outbox";
 import { QuestionFields, useHydrated } from "./question-fields";
+import { OverruleForm } from "./overrule-form";
 import { QuizFeedback } from "./quiz-feedback";
 
 const RATINGS = [
@@ -425,12 +426,12 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
             </div>
             <div>
               <dt>Next due</dt>
-              <dd>{view.nextDue ? formatWhen(view.nextDue) : "when you open a new lesson"}</dd>
+              <dd>{view.nextDue ? formatWhen(view.nextDue) : "when you study a new lesson"}</dd>
             </div>
           </dl>
           <p>
             {pending > 0 ? "Your last reviews are still being saved. " : ""}
-            New flashcards join your reviews from the lessons you open. <Link to="/lessons">Go to the lessons</Link>.
+            New flashcards join your reviews from the lessons you choose to study. <Link to="/lessons">Go to the lessons</Link>.
           </p>
         </section>
       )}
@@ -567,36 +568,26 @@ function QuizFeedbackBlock({
 }) {
   // Without JavaScript a double submit posts the same id, so it is stored once.
   const overruleClientId = feedback.overruleClientId ?? "overrule-js-path";
+  // The answer's form (and the focus in it) is gone: Continue takes the focus, so Enter or Tab go on from
+  // the feedback. React's autoFocus does nothing for a link rendered in the browser, hence the effect.
+  const continueRef = useRef<HTMLAnchorElement>(null);
+  useEffect(() => {
+    continueRef.current?.focus({ preventScroll: true });
+  }, [feedback.itemId]);
   return (
     <QuizFeedback feedback={feedback}>
-      {feedback.rerated ? (
-        <p className="success" role="status">
-          Marked right: rated again as a right answer.
-        </p>
-      ) : feedback.canOverrule ? (
-        <Form
-          method="post"
-          className="overrule-form"
-          onSubmit={(e) => {
-            if (!onOverrule) return; // without JavaScript, or on the page after a plain-form answer: the form posts
-            e.preventDefault();
-            onOverrule();
-          }}
-        >
-          <input type="hidden" name="intent" value="overrule" />
-          <input type="hidden" name="itemId" value={feedback.itemId} />
-          <input type="hidden" name="clientId" value={overruleClientId} />
-          <p>
-            Typed it right in other words, or a slip the checker missed?{" "}
-            <button type="submit" className="secondary" disabled={busy}>
-              I was right
-            </button>
-          </p>
-        </Form>
-      ) : null}
+      <OverruleForm
+        fields={{ itemId: feedback.itemId, clientId: overruleClientId }}
+        canOverrule={feedback.canOverrule === true}
+        rerated={feedback.rerated === true}
+        reratedMessage="Marked right: rated again as a right answer."
+        busy={busy}
+        onOverrule={onOverrule}
+      />
       <p>
         {/* A link without JavaScript (back to the queue), a button-like dismiss with it. */}
         <a
+          ref={continueRef}
           className="button"
           href="/review"
           autoFocus

@@ -66,8 +66,8 @@ export interface TopicInput {
   quizLatest: number | null;
   /** Ids of the exercise items the learner passed at least once. */
   passedExercises: ReadonlySet<string>;
-  /** Whether the learner opened the lesson (its flashcards are then in the review). */
-  opened?: boolean;
+  /** Whether the learner chose to study the lesson (its flashcards are then in the review; ADR 021). */
+  enrolled?: boolean;
 }
 
 export interface Forecast {
@@ -286,9 +286,9 @@ export function topicMastery(input: TopicInput, now: Date, curve: ForgettingCurv
   const unseen = total - seenCount;
   if (levelIndex === 0)
     missing.push(
-      input.opened
+      input.enrolled
         ? "Learn its first flashcards in the review (they are in today's queue, up to your daily limit) or take the lesson quiz."
-        : "Open the lesson, then learn its first flashcards in the review or take the lesson quiz.",
+        : "Choose \"Study these flashcards\" at the end of the lesson, then learn them in the review; or take the lesson quiz.",
     );
   else if (levelIndex === 1) {
     const needSeen = Math.max(0, Math.ceil(FAMILIAR_SEEN_SHARE * total) - seenCount);

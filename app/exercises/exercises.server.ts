@@ -23,6 +23,7 @@ import { buildSpec } from "~/content/exercise-check.server";
 import type { ExerciseContent, TopicContent } from "~/content/load.server";
 import { createRenderer } from "~/content/render.server";
 import { getDb, type Db } from "~/db/client.server";
+import { enrolInLesson } from "~/lessons/enrolment.server";
 import { dayWindow } from "~/domain/day";
 import { formatNumber } from "~/domain/grading/compare";
 import type { GradingSpec } from "~/domain/grading/run";
@@ -333,7 +334,10 @@ export async function applyExerciseAction(userId: string, itemId: string, form: 
     if (parsed.data.language === "python" && !found.exercise.python) return { ok: false, httpStatus: 400, error: "language: this exercise has no Python variant" };
     const counts = testCountError(found.exercise, parsed.data.testsTotal);
     if (counts) return { ok: false, httpStatus: 400, error: counts };
-    return recordAttempt(userId, found.exercise, parsed.data, now, db);
+    const outcome = await recordAttempt(userId, found.exercise, parsed.data, now, db);
+    // Running one of a lesson's exercises is studying it: its flashcards join the review (ADR 021).
+    if (outcome.ok) await enrolInLesson(userId, found.topic.slug, now, db);
+    return outcome;
   }
   const parsed = RevealSchema.safeParse(fields);
   if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };

@@ -28,12 +28,13 @@ export interface DashboardData {
   nextLesson: { slug: string; title: string; minutes: number | null } | null;
   /** When every lesson is open: the weakest topic below Proficient, to revisit. */
   revisit: { slug: string; title: string; level: Level } | null;
-  lessonsOpened: number;
+  /** Lessons whose flashcards the learner chose to study (ADR 021). */
+  lessonsEnrolled: number;
   /** Lessons with something learnt (an item seen, the quiz finished or an exercise passed): the "Not started" of the progress pages, negated. */
   lessonsStarted: number;
   lessonsTotal: number;
   /** A first session's steps (read, learn its cards, take its quiz), until the learner has finished a quiz or started a second lesson. */
-  firstSteps: { slug: string; title: string; minutes: number | null; opened: boolean; cardsSeen: number } | null;
+  firstSteps: { slug: string; title: string; minutes: number | null; enrolled: boolean; cardsSeen: number } | null;
   topics: DashboardTopic[];
   streak: { days: number; today: boolean };
   /** Ratings today (any source) against the learner's daily goal; done = nothing due now and something done today. */
@@ -46,10 +47,10 @@ const LEARN_AHEAD_MS = 20 * 60 * 1000; // as in domain/queue.ts
  * Today's queue counts from the states mastery already loaded, through the
  * review's own pure buildQueue, so the number matches /review: learning items
  * due within the learn-ahead window, review items due by the end of the day
- * (up to the daily cap), and unseen flashcards of opened lessons (up to the
+ * (up to the daily cap), and unseen flashcards of enrolled lessons (up to the
  * daily new-card limit).
  */
-function dueToday(inputs: MasteryInputs, opened: Set<string>, now: Date, dayEnd: Date, done: { newDone: number; reviewsDone: number }) {
+function dueToday(inputs: MasteryInputs, enrolled: Set<string>, now: Date, dayEnd: Date, done: { newDone: number; reviewsDone: number }) {
   const horizon = Math.max(dayEnd.getTime(), now.getTime() + LEARN_AHEAD_MS);
   const states: QueueState[] = [];
   const fresh: string[] = [];
@@ -58,7 +59,7 @@ function dueToday(inputs: MasteryInputs, opened: Set<string>, now: Date, dayEnd:
       if (it.state && it.state.due.getTime() <= horizon) {
         // buildQueue reads only `state` and `due` of a memory state.
         states.push({ itemId: it.id, state: it.state as MemoryState, retrievability: 0 });
-      } else if (!it.state && it.kind === "card" && opened.has(topicId)) fresh.push(it.id);
+      } else if (!it.state && it.kind === "card" && enrolled.has(topicId)) fresh.push(it.id);
     }
   }
   const s = inputs.settings;
@@ -86,7 +87,7 @@ export async function getDashboard(userId: string, now: Date): Promise<Dashboard
     totalsPerDay(userId, [day]),
   ]);
   const ratingsToday = today?.reviews ?? 0;
-  const opened = inputs.opened;
+  const enrolled = inputs.enrolled;
   const courseTopics = getCourse().course.topics;
   const mastery = courseMastery(inputs, now, { forecast: false });
   // The next lesson is the first one not started: a lesson only glanced at is not skipped.
@@ -112,11 +113,11 @@ export async function getDashboard(userId: string, now: Date): Promise<Dashboard
           slug: firstTopic.slug,
           title: firstTopic.title,
           minutes: courseTopics.find((t) => t.slug === firstTopic.slug)?.minutes ?? null,
-          opened: opened.has(firstTopic.slug),
+          enrolled: enrolled.has(firstTopic.slug),
           cardsSeen: firstTopic.mastery.kinds.card.seen,
         }
       : null;
-  const due = dueToday(inputs, opened, now, day.end, done);
+  const due = dueToday(inputs, enrolled, now, day.end, done);
   const ratings = ratingsToday ?? 0;
   return {
     firstSteps,
@@ -124,7 +125,7 @@ export async function getDashboard(userId: string, now: Date): Promise<Dashboard
     due,
     nextLesson: next ? { slug: next.slug, title: next.title, minutes: courseTopics.find((t) => t.slug === next.slug)?.minutes ?? null } : null,
     revisit: weakest ? { slug: weakest.slug, title: weakest.title, level: weakest.level } : null,
-    lessonsOpened: courseTopics.filter((t) => opened.has(t.slug)).length,
+    lessonsEnrolled: courseTopics.filter((t) => enrolled.has(t.slug)).length,
     lessonsStarted: topics.filter((t) => t.levelIndex > 0).length,
     lessonsTotal: courseTopics.length,
     topics,

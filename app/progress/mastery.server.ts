@@ -23,7 +23,7 @@ import {
   itemsTouchedSince,
   latestQuizScores,
   learnerSettings,
-  openedLessons,
+  enrolledLessons,
   liveItemRows,
   passedExercises,
   statesStamp,
@@ -177,8 +177,8 @@ export interface MasteryInputs {
   itemsByTopic: Map<string, LiveItem[]>;
   quizLatest: Record<string, number>;
   passedExercises: Set<string>;
-  /** Lessons the learner opened. */
-  opened: Set<string>;
+  /** Lessons the learner chose to study (ADR 021). */
+  enrolled: Set<string>;
 }
 
 /** Everything mastery needs. */
@@ -189,7 +189,7 @@ export async function loadMasteryInputs(userId: string, settings?: Settings): Pr
     learnerStates(userId),
     passedExercises(userId),
     latestQuizScores(userId),
-    openedLessons(userId),
+    enrolledLessons(userId),
   ]);
   const itemsByTopic = new Map<string, LiveItem[]>();
   for (const it of items) {
@@ -209,7 +209,7 @@ export async function loadMasteryInputs(userId: string, settings?: Settings): Pr
     itemsByTopic,
     quizLatest,
     passedExercises: new Set(passes),
-    opened: new Set(visits),
+    enrolled: new Set(visits),
   };
 }
 
@@ -240,7 +240,7 @@ export function courseMastery(
         items: inputs.itemsByTopic.get(t.slug) ?? [],
         quizLatest: inputs.quizLatest[t.slug] ?? null,
         passedExercises: inputs.passedExercises,
-        opened: inputs.opened.has(t.slug),
+        enrolled: inputs.enrolled.has(t.slug),
       },
       now,
       inputs.curve,

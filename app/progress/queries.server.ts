@@ -216,8 +216,8 @@ export async function passedExercises(userId: string): Promise<string[]> {
   return rows.map((r) => r.itemId);
 }
 
-/** Lessons the learner opened. */
-export async function openedLessons(userId: string): Promise<string[]> {
+/** Lessons the learner chose to study (ADR 021: opening one is not enough). */
+export async function enrolledLessons(userId: string): Promise<string[]> {
   const rows = await getSql().all<{ topicId: string }>(all(`SELECT "topicId" AS "topicId" FROM "LessonVisit" WHERE "userId" = ?`, userId));
   return rows.map((r) => r.topicId);
 }

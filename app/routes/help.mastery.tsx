@@ -34,7 +34,7 @@ export default function HelpMastery() {
         have seen, and only those: an item you have not met yet does not lower it.
       </p>
       <p>
-        The <strong>overall</strong> figure on your progress page is the two multiplied: the share of items seen times the recall of those items. It
+        The <strong>overall</strong> figure on your dashboard and progress pages is the two multiplied: the share of items seen times the recall of those items. It
         is the average chance over <em>all</em> the topic&rsquo;s items, with an unseen item counting as zero. Right after your first reviews of a
         40-item topic, with 20 items seen and all remembered, coverage is 50%, memory 100% and the overall figure 50%: you have not forgotten
         anything, you have only met half of it.

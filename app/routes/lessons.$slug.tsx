@@ -1,9 +1,11 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { z } from "zod";
 import { getCourse, getTopic, renderTopic } from "~/content/course.server";
-import { getOptionalUser } from "~/auth/session.server";
-import { recordLessonVisit } from "~/lessons/visits.server";
-import { notFound } from "~/utils/http.server";
+import { getOptionalUser, requireUser } from "~/auth/session.server";
+import { enrolInLesson, isEnrolled } from "~/lessons/enrolment.server";
+import { notFound, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { clock } from "~/utils/clock.server";
 import { LessonBody } from "~/components/lesson-body";
@@ -15,7 +17,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const topic = getTopic(params.slug ?? "");
   if (!topic) notFound(`There is no lesson called "${params.slug}".`);
   const user = await getOptionalUser(request);
-  if (user) await recordLessonVisit(user.id, topic.slug, clock());
+  // Opening the page is a glance: it enrols nothing (ADR 021). The learner chooses to study the flashcards below.
+  const enrolled = user ? await isEnrolled(user.id, topic.slug) : false;
   const page = renderTopic(topic);
   const topics = getCourse().course.topics;
   const index = topics.indexOf(topic);
@@ -29,13 +32,36 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     counts: { cards: topic.cards.length, questions: topic.questions.length, exercises: topic.exercises.length, resources: topic.resources.length },
     page,
     signedIn: user !== null,
+    enrolled,
     previous: neighbour(topics[index - 1]),
     next: neighbour(topics[index + 1]),
   };
 }
 
+const StudySchema = z.object({ intent: z.literal("study") });
+
+/** "Study these flashcards": the lesson's new cards may now enter the learner's review (ADR 021). */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const topic = getTopic(params.slug ?? "");
+  if (!topic) notFound(`There is no lesson called "${params.slug}".`);
+  const user = await requireUser(request, { redirectTo: `/lessons/${topic.slug}` });
+  let form: FormData;
+  try {
+    form = await readForm(request);
+  } catch {
+    return data({ error: "The form could not be read." }, { status: 400 });
+  }
+  const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
+  if (!StudySchema.safeParse(fields).success) return data({ error: "That request could not be read." }, { status: 400 });
+  if (topic.cards.length === 0) return data({ error: "This lesson has no flashcards." }, { status: 400 });
+  await enrolInLesson(user.id, topic.slug, clock());
+  return redirect("/review", 303);
+}
+
 export default function Lesson() {
   const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state !== "idle";
   return (
     <article className="lesson">
       <p className="muted">
@@ -51,7 +77,7 @@ export default function Lesson() {
       {!data.signedIn && data.counts.cards > 0 ? (
         <p className="notice">
           <Link to={`/signup?redirectTo=/lessons/${data.slug}`}>Create an account</Link> to keep what you learn: this lesson's flashcards join your daily
-          review once you have opened it.
+          review when you choose to study them.
         </p>
       ) : null}
       <div className="lesson-layout">
@@ -69,6 +95,39 @@ export default function Lesson() {
         ) : null}
         <div className="prose">
           <LessonBody segments={data.page.segments} />
+          {data.counts.cards > 0 ? (
+            <section className="lesson-study" id="flashcards" aria-labelledby="flashcards-title">
+              <h2 id="flashcards-title">This lesson's flashcards</h2>
+              {!data.signedIn ? (
+                <p>
+                  <Link to={`/signup?${new URLSearchParams({ redirectTo: `/lessons/${data.slug}#flashcards` })}`}>Sign up to study its {data.counts.cards} flashcards</Link>{" "}
+                  in a daily review.
+                </p>
+              ) : data.enrolled ? (
+                <p>
+                  Its {data.counts.cards} flashcards are in your review: new ones come a few a day, up to your daily limit.{" "}
+                  <Link to="/review">Go to the review</Link>.
+                </p>
+              ) : (
+                <Form method="post">
+                  <input type="hidden" name="intent" value="study" />
+                  <p>
+                    Opening a lesson does not add its flashcards to your review; choose to study them when you are ready. New ones then come a few a day
+                    (up to your daily limit), each coming back just before you would forget it. Starting the quiz or an exercise of this lesson adds them
+                    too.
+                  </p>
+                  {actionData && "error" in actionData ? (
+                    <p className="form-error" role="alert">
+                      {actionData.error}
+                    </p>
+                  ) : null}
+                  <button type="submit" disabled={busy}>
+                    Study these {data.counts.cards} flashcards
+                  </button>
+                </Form>
+              )}
+            </section>
+          ) : null}
           <section className="lesson-end" aria-labelledby="lesson-end-title">
             <h2 id="lesson-end-title">Check what you learned</h2>
             <div className="cta-row">

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { formNumber } from "~/utils/fields";
 import { getOptionalUser, requireUser } from "~/auth/session.server";
 import { getTopic, renderInline } from "~/content/course.server";
+import { enrolInLesson } from "~/lessons/enrolment.server";
 import { activeAttempt, answerQuestion, getAttempt, startAttempt } from "~/quiz/lesson-quiz.server";
 import { OVERRULE_WINDOW_MS, overruleLessonAnswer } from "~/review/overrule.server";
 import { feedbackFor, publicQuestion, rawAnswerFromForm, storedAnswer } from "~/quiz/present.server";
@@ -21,6 +22,7 @@ import { notFound, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { clock } from "~/utils/clock.server";
 import { QuestionFields } from "~/components/question-fields";
+import { OverruleForm } from "~/components/overrule-form";
 import { QuizFeedback } from "~/components/quiz-feedback";
 
 export const headers = actionRetryAfter;
@@ -117,7 +119,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
   if (StartSchema.safeParse(fields).success) {
     if (topic.questions.length === 0) return data({ error: "This lesson has no quiz yet." }, { status: 400 });
-    await startAttempt(user.id, topic, clock());
+    const now = clock();
+    await startAttempt(user.id, topic, now);
+    await enrolInLesson(user.id, topic.slug, now); // starting the quiz is studying the lesson (ADR 021)
     return redirect(`/lessons/${topic.slug}/quiz`, 303);
   }
   if (fields.intent === "overrule") {
@@ -224,23 +228,13 @@ export default function LessonQuiz() {
           </p>
           <h2 id="fb-title" className="card-front" dangerouslySetInnerHTML={{ __html: d.promptHtml }} />
           <QuizFeedback feedback={d.feedback}>
-            {d.rerated ? (
-              <p className="success" role="status">
-                Marked right: it counts as a right answer in your score and your reviews.
-              </p>
-            ) : d.canOverrule ? (
-              <Form method="post" className="overrule-form">
-                <input type="hidden" name="intent" value="overrule" />
-                <input type="hidden" name="attemptId" value={d.attemptId} />
-                <input type="hidden" name="questionId" value={d.questionId} />
-                <p>
-                  Typed it right in other words, or a slip the checker missed?{" "}
-                  <button type="submit" className="secondary" disabled={busy}>
-                    I was right
-                  </button>
-                </p>
-              </Form>
-            ) : null}
+            <OverruleForm
+              fields={{ attemptId: d.attemptId, questionId: d.questionId }}
+              canOverrule={d.canOverrule}
+              rerated={d.rerated}
+              reratedMessage="Marked right: it counts as a right answer in your score and your reviews."
+              busy={busy}
+            />
           </QuizFeedback>
           <EnterContinues to={d.finished ? `/lessons/${d.slug}/quiz?result=${d.attemptId}` : `/lessons/${d.slug}/quiz`} />
           <p className="cta-row">

@@ -6,7 +6,7 @@ import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { MasteryBar, ShareBar } from "~/components/progress/mastery-bar";
 import { BelowText, MissingList, RiskyList } from "~/components/progress/topic-parts";
-import { percent, plural, tagLabel } from "~/components/progress/format";
+import { overallInWords, percent, plural, tagLabel } from "~/components/progress/format";
 import progressStyles from "~/styles/progress.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: progressStyles }];
@@ -102,8 +102,8 @@ export default function TopicProgress() {
       <p>
         {t.seen > 0 ? (
           <>
-            Recall of what you have seen <BelowText forecast={t.forecast} />. Overall {percent(t.expectedRecall)}: {t.seen} of {t.items} seen, times that
-            recall (<Link to="/help/mastery">what this means</Link>).
+            Recall of what you have seen <BelowText forecast={t.forecast} />. <span className="overall-figure">{overallInWords(t)}</span>{" "}
+            <Link to="/help/mastery">What this means</Link>.
           </>
         ) : (
           "Nothing seen yet."

@@ -5,7 +5,7 @@ import { getProgress } from "~/progress/progress.server";
 import { pageTitle } from "~/utils/meta";
 import { MasteryBar } from "~/components/progress/mastery-bar";
 import { BelowText, ForecastText, MissingList, RiskyList } from "~/components/progress/topic-parts";
-import { percent, plural, tagLabel } from "~/components/progress/format";
+import { overallInWords, percent, plural, tagLabel } from "~/components/progress/format";
 import progressStyles from "~/styles/progress.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: progressStyles }];
@@ -40,8 +40,7 @@ export default function Progress() {
             </h3>
             <MasteryBar level={t.level} levelIndex={t.levelIndex} seen={t.seen} items={t.items} memory={t.memory} />
             <p className="small">
-              Overall {percent(t.expectedRecall)}: {t.seen} of {plural(t.items, "item")} seen ({percent(t.items ? t.seen / t.items : 0)})
-              {t.memory === null ? "" : `, remembered at ${percent(t.memory)}`}. <Link to="/help/mastery">What this means</Link>.
+              <span className="overall-figure">{overallInWords(t)}</span> <Link to="/help/mastery">What this means</Link>.
               {t.seen > 0 ? (
                 <>
                   {" "}

@@ -41,13 +41,15 @@ export const SETTINGS = {
   relearningSteps: "10m",
 };
 
-/** Signs up, opens every lesson, raises the limits. Throws with the reason on failure. */
+/** Signs up, opens every lesson and studies its flashcards (ADR 021), raises the limits. Throws with the reason on failure. */
 export async function setUpLearner(client, username, { lessons = LESSONS, settings = SETTINGS } = {}) {
   const signup = await client.post("/signup", { username, password: PASSWORD, confirm: PASSWORD, timeZone: "UTC" });
   if (signup.status !== 302 && signup.status !== 303) throw new Error(`signup ${username}: ${signup.status} ${signup.text.slice(0, 300)}`);
   for (const slug of lessons) {
     const res = await client.get(`/lessons/${slug}`);
     if (res.status !== 200) throw new Error(`GET /lessons/${slug}: ${res.status}`);
+    const study = await client.post(`/lessons/${slug}`, { intent: "study" });
+    if (study.status !== 303) throw new Error(`POST /lessons/${slug} (study): ${study.status}`);
   }
   const res = await client.post("/account", settings);
   if (res.status !== 200) throw new Error(`settings: ${res.status} ${res.text.slice(0, 300)}`);

@@ -1,4 +1,4 @@
-import { expect, expectAccessible, PASSWORD, signUp, test } from "./fixtures";
+import { expect, expectAccessible, PASSWORD, signUp, studyLesson, test } from "./fixtures";
 import { rowsOfUser } from "./db";
 
 async function logIn(page: import("@playwright/test").Page, username: string, password: string) {
@@ -57,8 +57,8 @@ async function signUpHere(page: import("@playwright/test").Page) {
 
 test("a deleted account cannot log in and its rows are gone", async ({ page }) => {
   const { username } = await signUp(page);
-  // Make some data: open a lesson, review a card, save settings.
-  await page.goto("/lessons/attention");
+  // Make some data: study a lesson, review a card, save settings.
+  await studyLesson(page, "attention");
   await page.goto("/review", { waitUntil: "networkidle" });
   await page.getByRole("button", { name: /Show answer/ }).click();
   await page.getByRole("button", { name: /Good/ }).click();

@@ -1,11 +1,11 @@
 import fs from "node:fs";
 import Database from "better-sqlite3";
 import { unzip } from "../../app/data-transfer/zip.server";
-import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
+import { expect, expectAccessible, hydrated, signUp, studyLesson, test } from "./fixtures";
 
 test("a reviewed card reaches Anki's package, and a backup imports back without changing anything", async ({ page }) => {
   await signUp(page);
-  await page.goto("/lessons/attention");
+  await studyLesson(page, "attention");
   await page.goto("/review");
   await hydrated(page);
   await page.getByRole("button", { name: /Show answer/ }).click();

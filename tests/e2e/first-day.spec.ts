@@ -1,9 +1,11 @@
 /** A learner's first day: what the quiz hands to the review (ADR 017). */
-import { expect, expectAccessible, hydrated, PASSWORD, signUp, test, uniqueName } from "./fixtures";
+import { expect, expectAccessible, hydrated, PASSWORD, signUp, studyLesson, test, uniqueName } from "./fixtures";
 import { answer, course, questionsOf } from "./quiz-helpers";
 
-test("after a whole lesson quiz, /review shows each missed question once and none answered right", async ({ page }) => {
+test("after a whole lesson quiz, /review shows each missed question once, none answered right, and the lesson's new cards", async ({ page }) => {
   const questions = questionsOf("books");
+  const cards = course.topics.find((t) => t.slug === "books")!.cards.length;
+  const newCards = Math.min(cards, 20); // starting the quiz chose to study the lesson (ADR 021); up to 20 new cards a day
   const wrongOnes = new Set([1, 4]);
   await signUp(page);
   await page.goto("/lessons/books/quiz");
@@ -21,8 +23,17 @@ test("after a whole lesson quiz, /review shows each missed question once and non
   await page.goto("/review");
   await hydrated(page);
   const shown: string[] = [];
+  let cardsShown = 0;
   const summary = page.getByRole("heading", { name: "All done for now" });
-  for (let n = 0; n < missed.length + 2 && !(await summary.isVisible()); n++) {
+  for (let n = 0; n < missed.length + newCards + 2 && !(await summary.isVisible()); n++) {
+    if (await page.getByRole("button", { name: /Show answer/ }).isVisible()) {
+      // A new flashcard: Easy graduates it, so it does not come back today.
+      cardsShown++;
+      await page.getByRole("button", { name: /Show answer/ }).click();
+      await page.getByRole("button", { name: /^Easy/ }).click();
+      await expect(summary.or(page.getByRole("button", { name: "Check answer" })).or(page.getByRole("button", { name: /Show answer/ }))).toBeVisible();
+      continue;
+    }
     const itemId = await page.locator('input[name="itemId"]').first().getAttribute("value");
     expect(itemId, `a question that should not be due: ${itemId}`).not.toBeNull();
     shown.push(itemId!);
@@ -31,10 +42,11 @@ test("after a whole lesson quiz, /review shows each missed question once and non
     await answer(page, q!, true); // right this time: it graduates
     await expect(page.locator(".feedback-verdict")).toHaveText("Correct.");
     await page.getByRole("link", { name: /^Continue/ }).or(page.getByRole("button", { name: /^Continue/ })).click();
-    await expect(summary.or(page.getByRole("button", { name: "Check answer" }))).toBeVisible();
+    await expect(summary.or(page.getByRole("button", { name: "Check answer" })).or(page.getByRole("button", { name: /Show answer/ }))).toBeVisible();
   }
   await expect(summary).toBeVisible();
   expect(shown.sort()).toEqual(missed);
+  expect(cardsShown).toBe(newCards);
   // And after a reload (from the server, not the page's own list), nothing more is due today.
   await page.reload();
   await expect(page.getByRole("heading", { name: "All done for now" })).toBeVisible();
@@ -50,7 +62,7 @@ function days(label: string): number {
 
 test("saving desired retention 0.85 lengthens the intervals on the review buttons", async ({ page }) => {
   await signUp(page);
-  await page.goto("/lessons/transformers");
+  await studyLesson(page, "transformers");
   const easyInterval = async () => {
     await page.goto("/review");
     await hydrated(page);
@@ -80,7 +92,7 @@ test("saving desired retention 0.85 lengthens the intervals on the review button
 
 test("statistics after one day: a heatmap legend that fits the data, whole month labels, a scale on every bar chart", async ({ page }) => {
   await signUp(page);
-  await page.goto("/lessons/transformers");
+  await studyLesson(page, "transformers");
   let saved = 0;
   page.on("response", (r) => {
     if (r.url().endsWith("/api/review") && r.request().method() === "POST" && r.status() === 200) saved++;
@@ -138,7 +150,19 @@ test("first run: an anonymous 'Take the quiz' leads to sign up and back; the das
   await steps.getByRole("link", { name: `Read ${lesson.title}` }).click();
   await expect(page.getByRole("heading", { level: 1, name: lesson.title })).toBeVisible();
 
-  // Its first cards.
+  // Reading is a glance until the learner chooses to study: nothing joined the review (ADR 021).
+  await page.goto("/");
+  await expect(page.getByRole("link", { name: "Start the review" })).toHaveCount(0);
+  await expect(steps.getByRole("link", { name: /Learn its first/ })).toHaveCount(0);
+  await steps.getByRole("link", { name: "Study these flashcards" }).click();
+  await hydrated(page);
+  await expectAccessible(page);
+  // Its first cards: chosen with the keyboard at the end of the lesson.
+  const study = page.getByRole("button", { name: `Study these ${lesson.cards.length} flashcards` });
+  await study.focus();
+  await expect(study).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(/\/review$/);
   await page.goto("/");
   await steps.getByRole("link", { name: /Learn its first 20 flashcards/ }).click();
   await expect(page).toHaveURL(/\/review$/);
@@ -167,7 +191,7 @@ test("a daily goal the learner sets, and a clear 'done for today'", async ({ pag
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByText("Settings saved.")).toBeVisible();
 
-  await page.goto(`/lessons/${course.topics[0]!.slug}`);
+  await studyLesson(page, course.topics[0]!.slug);
   await page.goto("/");
   await expect(page.getByTestId("daily-goal")).toContainText("0 of 3 ratings today");
 

@@ -41,3 +41,14 @@ export async function expectAccessible(page: Page) {
 }
 
 export const test = base;
+
+/**
+ * Opens a lesson and chooses "Study these N flashcards" (ADR 021: opening a
+ * lesson enrols nothing; this is what lets its new cards into the review).
+ * Lands on /review.
+ */
+export async function studyLesson(page: Page, slug: string) {
+  await page.goto(`/lessons/${slug}`);
+  await page.getByRole("button", { name: /^Study these \d+ flashcards$/ }).click();
+  await page.waitForURL("**/review");
+}

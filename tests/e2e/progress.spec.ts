@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
+import { expect, expectAccessible, hydrated, signUp, studyLesson, test } from "./fixtures";
 import { answer, course, questionsOf } from "./quiz-helpers";
 
 const TOPICS = course.topics.map((t) => t.slug);
@@ -41,8 +41,8 @@ test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows
   for (const slug of TOPICS) await expect(level(page, slug)).toHaveText("Not started");
   await expectAccessible(page);
 
-  // Study the Books lesson: opening it lets its flashcards in (8 a day).
-  await page.goto("/lessons/books");
+  // Study the Books lesson: choosing to study it lets its flashcards in (8 a day).
+  await studyLesson(page, "books");
   await page.goto("/");
   await expect(page.getByTestId("due-count")).toHaveText("8 items due today");
   await expect(page.locator(".dashboard")).toContainText("8 new");
@@ -82,11 +82,17 @@ test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows
   for (const slug of TOPICS.filter((s) => s !== "books")) await expect(level(page, slug)).toHaveText("Not started");
   await expect(page.getByTestId("due-count")).toHaveText(due === 0 ? "Nothing is due right now." : `${due} item${due === 1 ? "" : "s"} due today`);
   await expect(page.getByTestId("streak")).toHaveText("1 day in a row");
+  // The overall figure, in words: coverage times memory (ADR 017-b).
+  const total = books.questions.length + books.cards.length;
+  const coverage = `${Math.floor((100 * seen) / total)}%`;
+  const overall = `Overall ${coverage}: coverage ${coverage} (${seen} of ${total} items seen) times memory 100% (recall of what you have seen).`;
+  await expect(page.locator('[data-topic="books"] .overall-figure')).toHaveText(`${overall} What this means.`);
+  await expect(page.locator('[data-topic="attention"] .overall-figure')).toContainText("Overall 0%: nothing seen yet");
   await expectAccessible(page);
 
   await page.goto("/progress");
   await expect(level(page, "books")).toHaveText("Familiar");
-  await expect(page.locator('[data-topic="books"]')).toContainText(`${seen} of ${books.questions.length + books.cards.length} items seen`);
+  await expect(page.locator('[data-topic="books"] .overall-figure')).toHaveText(overall);
   await expect(page.locator('[data-topic="books"]')).toContainText("Weakest concept:");
   await expect(page.locator('[data-topic="books"] .mastery-text')).toContainText(`seen ${seen} of ${books.questions.length + books.cards.length} · recall of what you have seen 100%`);
   // At risk: only items below the desired retention (90%) now or within 3 days (issue 14), here the quiz
@@ -103,6 +109,7 @@ test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows
   await expect(page.getByRole("heading", { level: 1, name: "Books" })).toBeVisible();
   await expect(page.locator(".level-name")).toHaveText("Familiar");
   await expect(page.locator(".facts")).toContainText("100%"); // the latest lesson quiz
+  await expect(page.locator(".overall-figure")).toHaveText(overall);
   await expectAccessible(page);
 
   await page.goto("/progress/attention");

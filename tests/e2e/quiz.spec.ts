@@ -29,12 +29,21 @@ test("a lesson quiz: feedback after each answer, a score, and missed questions c
   await page.goto("/lessons");
   await expect(page.locator(".lesson-card", { hasText: "Books" })).toContainText(`latest ${Math.round((100 * right) / questions.length)}%`);
 
-  // Missed questions (rated Again) are back in the review queue as questions to answer.
+  // Missed questions (rated Again) are back in the review queue as questions to answer, after the
+  // lesson's new flashcards: starting its quiz chose to study the lesson (ADR 021).
   await page.goto("/review");
-  const missedIds = [...wrongOnes].map((i) => questions[i]!.id);
-  const shown = await page.locator('input[name="itemId"]').first().getAttribute("value");
-  expect(missedIds).toContain(shown);
-  await expect(page.getByRole("button", { name: "Check answer" })).toBeVisible();
+  await hydrated(page);
+  const missedIds = [...wrongOnes].map((i) => questions[i]!.id).sort();
+  const view = await page.evaluate(async () => {
+    const reply = (await (await fetch("/api/review", { headers: { Accept: "application/json" } })).json()) as {
+      view: { entries: { itemId: string; kind: string }[]; counts: { new: number; learning: number; review: number } };
+    };
+    return reply.view;
+  });
+  expect(view.entries.filter((e) => e.kind === "quiz").map((e) => e.itemId).sort()).toEqual(missedIds);
+  // All twelve of its flashcards, within the default 20 new a day (quiz answers do not count against it).
+  expect(view.counts).toEqual({ new: 12, learning: missedIds.length, review: 0 });
+  await expect(page.getByRole("button", { name: /Show answer/ })).toBeVisible();
 });
 
 test.describe("without JavaScript", () => {
@@ -57,8 +66,10 @@ test.describe("without JavaScript", () => {
 
   test("reviewing cards works as plain forms", async ({ page }) => {
     await signUp(page);
+    // Without JavaScript "Study these flashcards" is a plain form too.
     await page.goto("/lessons/attention");
-    await page.goto("/review");
+    await page.getByRole("button", { name: /^Study these \d+ flashcards$/ }).click();
+    await expect(page).toHaveURL(/\/review$/);
     const front = await page.locator(".card-front").innerText();
     await page.getByRole("button", { name: /Show answer/ }).click();
     await expect(page.locator(".card-back")).toBeVisible();

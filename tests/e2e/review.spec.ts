@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
+import { expect, expectAccessible, hydrated, signUp, studyLesson, test } from "./fixtures";
 
 async function newCardsPerDay(page: Page, n: number) {
   await page.goto("/account");
@@ -15,7 +15,7 @@ test("a full keyboard-only review session, from the first card to the summary", 
   await page.getByRole("button", { name: "Save settings" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
 
-  await page.goto("/lessons/attention"); // opening a lesson lets its cards in
+  await studyLesson(page, "attention"); // choosing to study a lesson lets its cards in
   await page.goto("/review");
   await hydrated(page);
   await expect(page.locator(".review-counts")).toHaveText("5 new · 0 learning · 0 due · 0 done this session");
@@ -39,7 +39,7 @@ test("a full keyboard-only review session, from the first card to the summary", 
 
 test("undo brings the last card back", async ({ page }) => {
   await signUp(page);
-  await page.goto("/lessons/transformers");
+  await studyLesson(page, "transformers");
   await page.goto("/review");
   await hydrated(page);
   const front = page.locator(".card-front");
@@ -54,7 +54,7 @@ test("undo brings the last card back", async ({ page }) => {
 
 test("undo while the rating is still on its way to the server takes it back for good", async ({ page }) => {
   await signUp(page);
-  await page.goto("/lessons/transformers");
+  await studyLesson(page, "transformers");
   await page.goto("/review");
   await hydrated(page);
   const statuses: number[] = [];
@@ -87,7 +87,7 @@ test("undo while the rating is still on its way to the server takes it back for 
 test("a card rated Again comes back in the same session", async ({ page }) => {
   await signUp(page);
   await newCardsPerDay(page, 1);
-  await page.goto("/lessons/tokenization");
+  await studyLesson(page, "tokenization");
   await page.goto("/review");
   await hydrated(page);
   const front = await page.locator(".card-front").innerText();
@@ -102,7 +102,7 @@ test("a card rated Again comes back in the same session", async ({ page }) => {
 test("a review made while the server is unreachable is saved once it comes back", async ({ page, context }) => {
   await signUp(page);
   await newCardsPerDay(page, 2);
-  await page.goto("/lessons/training");
+  await studyLesson(page, "training");
   await page.goto("/review");
   await hydrated(page);
   await context.setOffline(true);
@@ -121,7 +121,7 @@ test("a review made while the server is unreachable is saved once it comes back"
 
 test("a rating the server refuses leaves the outbox with a message, and a skewed clock blocks nothing", async ({ page }) => {
   await signUp(page);
-  await page.goto("/lessons/training");
+  await studyLesson(page, "training");
   await page.goto("/review");
   await hydrated(page);
   await page.keyboard.press("Space");

@@ -7,7 +7,7 @@
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unzip } from "../../app/data-transfer/zip.server";
-import { Client, signUp, startServer, type TestServer } from "./harness";
+import { Client, studyLesson, signUp, startServer, type TestServer } from "./harness";
 
 let server: TestServer;
 let fresh: TestServer;
@@ -21,7 +21,7 @@ beforeAll(async () => {
   [server, fresh] = await Promise.all([startServer(), startServer()]);
   a = new Client(server.url);
   aId = (await signUp(a)).id;
-  await a.get("/lessons/attention");
+  await studyLesson(a, "attention");
   // Two cards: one rated Good, one Again then Good, so the history has learning steps.
   const entries = ((await (await a.get("/api/review")).json()) as View).view.entries.filter((e) => e.kind === "card");
   const [first, second] = entries;

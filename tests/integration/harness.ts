@@ -211,6 +211,13 @@ export async function signUp(client: Client, username = uniqueUser(), password =
   return { username, password, id };
 }
 
+/** Chooses to study a lesson's flashcards, as its page's form does (ADR 021: opening the page enrols nothing). */
+export async function studyLesson(client: Client, slug: string) {
+  const res = await client.post(`/lessons/${slug}`, { intent: "study" });
+  if (res.status !== 303) throw new Error(`studying ${slug} failed: ${res.status} ${await res.text()}`);
+  return res;
+}
+
 export async function userIdOf(client: Client): Promise<string> {
   const res = await client.get("/account/export");
   if (res.status !== 200) throw new Error(`export failed: ${res.status}`);

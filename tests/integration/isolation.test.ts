@@ -3,7 +3,7 @@
  * read or change A's by putting A's ids in the URL or the form.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, signUp, startServer, type TestServer } from "./harness";
+import { Client, studyLesson, signUp, startServer, type TestServer } from "./harness";
 
 let server: TestServer;
 let a: Client;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   aId = (await signUp(a)).id;
   bId = (await signUp(b)).id;
   // A studies: opens a lesson, reviews a card, starts a quiz and answers one question.
-  await a.get("/lessons/attention");
+  await studyLesson(a, "attention");
   const view = (await (await a.get("/api/review")).json()) as { view: { entries: { itemId: string }[] } };
   await a.post("/api/review", { intent: "rate", itemId: view.view.entries[0]!.itemId, rating: "3", version: "0", clientId: "a-review-0001" });
   await a.post("/lessons/attention/quiz", { intent: "start" });
@@ -63,7 +63,7 @@ describe("learner B against learner A's data", () => {
     const undo = (await (await b.post("/api/review", { intent: "undo", clientId: "b-undo-00001" })).json()) as { status: string };
     expect(undo.status).toBe("nothing");
     // B reusing A's client id records B's own review, never touches A's rows.
-    await b.get("/lessons/attention");
+    await studyLesson(b, "attention");
     const view = (await (await b.get("/api/review")).json()) as { view: { entries: { itemId: string }[] } };
     await b.post("/api/review", { intent: "rate", itemId: view.view.entries[0]!.itemId, rating: "1", version: "0", clientId: "a-review-0001" });
     expect(await snapshot()).toBe(before);

@@ -7,7 +7,7 @@
  * quickly; the defaults are in app/limits/write-caps.server.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, PASSWORD, signUp, startServer, type TestServer } from "./harness";
+import { Client, studyLesson, PASSWORD, signUp, startServer, type TestServer } from "./harness";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -94,7 +94,7 @@ describe("per-learner write caps", () => {
   it("refuses reviews beyond the cap (the outbox keeps them and retries)", async () => {
     const client = new Client(server.url);
     const user = await signUp(client);
-    await client.get("/lessons/attention");
+    await studyLesson(client, "attention");
     const view = (await (await client.get("/api/review")).json()) as { view: { entries: { itemId: string; kind: string }[] } };
     const cards = view.view.entries.filter((e) => e.kind === "card");
     expect(cards.length).toBeGreaterThanOrEqual(9);

@@ -4,7 +4,7 @@
  * over real HTTP on the real server (kept past days, ADR 014).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, signUp, startServer, type TestServer } from "./harness";
+import { Client, studyLesson, signUp, startServer, type TestServer } from "./harness";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -28,7 +28,7 @@ describe("statistics after late writes", () => {
   it("counts a review dated days ago even after later days were shown", async () => {
     const client = new Client(server.url);
     await signUp(client);
-    await client.get("/lessons/attention");
+    await studyLesson(client, "attention");
     const view = (await (await client.get("/api/review")).json()) as Reply;
     const cards = view.view.entries.filter((e) => e.kind === "card");
     expect(cards.length).toBeGreaterThanOrEqual(3);

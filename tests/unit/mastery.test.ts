@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { overallInWords } from "~/components/progress/format";
 import { default_w, forgetting_curve, fsrs, generatorParameters, State as FsrsState } from "ts-fsrs";
 import {
   DAY_MS,
@@ -86,6 +87,18 @@ describe("levels", () => {
     expect(topicMastery(topic([item(null)], { quizLatest: 20 }), NOW, linear).level).toBe("Learning");
     const ex = item(null, "exercise");
     expect(topicMastery(topic([ex], { passedExercises: new Set([ex.id]) }), NOW, linear).level).toBe("Learning");
+  });
+
+  it("explains the overall figure as coverage times memory, with both numbers", () => {
+    // 3 of 4 seen at 0.8 each: the overall 60% is coverage 75% times memory 80%.
+    const m = topicMastery(topic([item(reviewed(20)), item(reviewed(20)), item(reviewed(20)), item(null)]), NOW, linear);
+    expect(overallInWords(m)).toBe("Overall 60%: coverage 75% (3 of 4 items seen) times memory 80% (recall of what you have seen).");
+    // Nothing seen: no memory to speak of, and the sentence says so rather than "memory 0%".
+    const none = topicMastery(topic([item(null), item(null)]), NOW, linear);
+    expect(overallInWords(none)).toBe("Overall 0%: nothing seen yet (0 of 2 items), so nothing to remember yet.");
+    // All seen: the overall figure is memory itself.
+    const all = topicMastery(topic([item(reviewed(20)), item(reviewed(20))]), NOW, linear);
+    expect(overallInWords(all)).toBe("Overall 80%: coverage 100% (2 of 2 items seen) times memory 80% (recall of what you have seen).");
   });
 
   it("Familiar from memory (recall of what was seen) 60% with at least half the items seen", () => {

@@ -17,7 +17,7 @@ process.env.DATABASE_URL = "";
 
 const { startup } = await import("~/startup.server");
 const { createUser } = await import("~/auth/users.server");
-const { recordLessonVisit } = await import("~/lessons/visits.server");
+const { enrolInLesson } = await import("~/lessons/enrolment.server");
 const { updateSettings } = await import("~/settings/settings.server");
 const { getQueue, recordReview, undoLastReview, queueCacheForTests } = await import("~/review/review.server");
 const { closeSql } = await import("~/db/sql.server");
@@ -61,7 +61,7 @@ describe("queue reads cache", () => {
     const random = rng(20261128);
     const topics = getCourse().course.topics.map((t) => t.slug);
     let now = new Date("2026-11-28T08:00:00Z");
-    await recordLessonVisit(userId, topics[0]!, now);
+    await enrolInLesson(userId, topics[0]!, now);
     const sent: { clientId: string; itemId: string; version: number }[] = [];
     let hits = 0;
     const counts = { reviews: 0, undos: 0, duplicates: 0, stale: 0, visits: 1, settings: 0, outside: 0, ahead: 0 };
@@ -100,7 +100,7 @@ describe("queue reads cache", () => {
         if (res.status === "recorded") sent.push({ clientId: crypto.randomUUID(), itemId: old.itemId, version: old.version });
         counts.stale++;
       } else if (roll < 0.84) {
-        await recordLessonVisit(userId, topics[Math.floor(random() * topics.length)]!, now);
+        await enrolInLesson(userId, topics[Math.floor(random() * topics.length)]!, now);
         counts.visits++;
       } else if (roll < 0.87) {
         await updateSettings(userId, {

@@ -53,6 +53,16 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/**
+ * The overall figure in words (ADR 017-b): it is coverage (the share of items
+ * seen) times memory (the recall of the items seen), and the sentence says so
+ * with both numbers, so the one figure is never read as memory alone.
+ */
+export function overallInWords(t: { seen: number; items: number; memory: number | null; expectedRecall: number }): string {
+  if (t.seen === 0 || t.memory === null || t.items === 0) return `Overall ${percent(0)}: nothing seen yet (0 of ${plural(t.items, "item")}), so nothing to remember yet.`;
+  return `Overall ${percent(t.expectedRecall)}: coverage ${percent(t.seen / t.items)} (${t.seen} of ${plural(t.items, "item")} seen) times memory ${percent(t.memory)} (recall of what you have seen).`;
+}
+
 /** A concept tag for display: "scaled-dot-product" -> "scaled dot product". */
 export function tagLabel(tag: string): string {
   return tag.replace(/-/g, " ");
