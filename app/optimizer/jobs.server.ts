@@ -106,7 +106,7 @@ async function learnerLog(userId: string): Promise<LogEntry[]> {
  * request made while it ran is kept for the next tick) in the same
  * transaction that stores the outcome.
  */
-export async function runLeasedFit(userId: string, startedAt = new Date(), clock: () => Date = () => new Date(), holder = HOLDER): Promise<FitOutcome> {
+export async function runLeasedFit(userId: string, startedAt = new Date(), clock: () => Date = () => new Date(), holder = HOLDER): Promise<FitOutcome & { finishedAt: Date }> {
   const settings = await getSettings(userId);
   const log = await learnerLog(userId);
   const histories = trainingHistories(log, { timeZone: settings.timeZone, dayStartHour: settings.dayStartHour });
@@ -154,7 +154,7 @@ export async function runLeasedFit(userId: string, startedAt = new Date(), clock
       yield run(`UPDATE "Settings" SET "weights" = ?, "fitInfo" = ? WHERE "userId" = ?`, JSON.stringify(weights), JSON.stringify(info), userId);
     }
   });
-  return outcome;
+  return { ...outcome, finishedAt };
 }
 
 /** Back to FSRS's default weights; the fit history stays, so no fit is asked for until more reviews come. */
@@ -200,11 +200,13 @@ export async function drainOnce(log: (msg: string) => void = () => {}, clock: ()
   let ran = 0;
   for (const { userId } of waiting) {
     const id = String(userId);
+    const asked = clock();
+    if (!(await takeLease(id, asked))) continue;
+    // Logged as held from when the lease was taken to just before it is released (tests check that these never overlap).
     const startedAt = clock();
-    if (!(await takeLease(id, startedAt))) continue;
     log(`optimizer: fit start user=${id} holder=${HOLDER} at=${startedAt.toISOString()}`);
-    const outcome = await runLeasedFit(id, startedAt, clock);
-    log(`optimizer: fit end user=${id} holder=${HOLDER} at=${clock().toISOString()} outcome=${outcome.kind}${"logLossAfter" in outcome ? ` logloss=${outcome.logLossBefore.toFixed(4)}->${outcome.logLossAfter.toFixed(4)} fit_ms=${outcome.fitMs}` : ` error=${"error" in outcome ? outcome.error : ""}`}`);
+    const outcome = await runLeasedFit(id, asked, clock); // a request dated after `asked` runs again
+    log(`optimizer: fit end user=${id} holder=${HOLDER} at=${outcome.finishedAt.toISOString()} outcome=${outcome.kind}${"logLossAfter" in outcome ? ` logloss=${outcome.logLossBefore.toFixed(4)}->${outcome.logLossAfter.toFixed(4)} fit_ms=${outcome.fitMs}` : ` error=${"error" in outcome ? outcome.error : ""}`}`);
     ran++;
   }
   return ran;
