@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { trainingHistories, trainingItems, type LogEntry } from "~/optimizer/items";
 import { fitDue, MIN_GAIN, MIN_REVIEWS, REFIT_AFTER_MS, REFIT_EVERY_REVIEWS, shouldAdopt } from "~/optimizer/policy";
 import { syntheticLog } from "~/optimizer/synthetic";
+import { ratingHabits, simulate } from "~/optimizer/simulate";
 import { default_w } from "ts-fsrs";
 
 const at = (iso: string) => new Date(iso);
@@ -114,5 +115,50 @@ describe("the synthetic learner", () => {
     expect(syntheticLog({ items: 20, reviewsPerItem: 5, seed: 7 })).toEqual(a);
     expect(syntheticLog({ items: 20, reviewsPerItem: 5, seed: 8 })).not.toEqual(a);
     expect(a).toHaveLength(100);
+  });
+});
+
+describe("the workload simulator", () => {
+  const input = {
+    weights: [...default_w],
+    newPerDay: 10,
+    reviewCap: 100,
+    maximumInterval: 36500,
+    cards: [{ stability: 5, difficulty: 5, elapsed: 3, dueIn: 0 }, { stability: 30, difficulty: 4, elapsed: 10, dueIn: 20 }],
+    newCards: 120,
+    habits: ratingHabits([10, 5, 30, 5], [5, 40, 5]),
+    seed: 42,
+    days: 120,
+  };
+  it("gives the same figures for a seed, and others for another seed", () => {
+    const one = simulate(input);
+    expect(simulate(input)).toEqual(one);
+    expect(simulate({ ...input, seed: 43 }).outcomes).not.toEqual(one.outcomes);
+  });
+  it("covers 0.70 to 0.99; a higher retention costs more reviews and keeps more in memory", () => {
+    const { outcomes, suggested } = simulate(input);
+    expect(outcomes[0]!.retention).toBe(0.7);
+    expect(outcomes.at(-1)!.retention).toBe(0.99);
+    expect(outcomes.at(-1)!.averageReviewsPerDay).toBeGreaterThan(outcomes[0]!.averageReviewsPerDay * 1.5);
+    expect(outcomes.at(-1)!.knowledgeAtEnd).toBeGreaterThan(outcomes[0]!.knowledgeAtEnd);
+    expect(suggested).toBeGreaterThanOrEqual(0.7);
+    expect(suggested).toBeLessThanOrEqual(0.95);
+    for (const o of outcomes) expect(o.reviewsPerDay).toHaveLength(120);
+  });
+  it("never reviews more than the cap a day, nor introduces more than the new-card limit", () => {
+    const capped = simulate({ ...input, reviewCap: 3, newPerDay: 2, learningSteps: 0, relearningSteps: 0 });
+    for (const o of capped.outcomes) for (const n of o.reviewsPerDay) expect(n).toBeLessThanOrEqual(3 + 2);
+  });
+  it("scales a sample when the learner has more cards than it simulates", () => {
+    const big = simulate({ ...input, newCards: 5000, newPerDay: 50, maxCards: 200 });
+    expect(big.simulatedCards).toBeLessThanOrEqual(201);
+    expect(big.scale).toBeGreaterThan(1);
+  });
+  it("reads rating habits from the log's counts, leaning on typical habits when the log is short", () => {
+    const h = ratingHabits([0, 0, 0, 0], [0, 0, 0]);
+    expect(h.first.reduce((a, b) => a + b)).toBeCloseTo(1, 9);
+    const many = ratingHabits([1000, 0, 0, 0], [0, 0, 1000]);
+    expect(many.first[0]).toBeGreaterThan(0.98);
+    expect(many.recalled[2]).toBeGreaterThan(0.98);
   });
 });
