@@ -129,7 +129,10 @@ export async function runLeasedFit(userId: string, startedAt = new Date(), clock
     };
     if (adopt) weights = fit.weights;
   } catch (e) {
-    outcome = { kind: "failed", reviews: log.length, error: (e as Error).message };
+    const message = (e as Error).message;
+    // fsrs-rs drops reviews it cannot learn from (rare first ratings, outlying gaps): a few items may leave nothing.
+    const error = /NotEnoughData/.test(message) ? "too few usable reviews yet: more cards, reviewed over more days, are needed" : message;
+    outcome = { kind: "failed", reviews: log.length, error };
   }
   const finishedAt = clock();
   const info: FitInfo | null =

@@ -32,11 +32,11 @@ async function databaseUrlOf(server: TestServer): Promise<string> {
 /** Dates as the app writes them on SQLite (PostgreSQL reads the same text). */
 const iso = (d: Date) => d.toISOString().replace("Z", "+00:00");
 
-/** A learner with a history the optimizer can learn from, written behind the server's back (600 reviews over 40 items). */
+/** A learner with a history the optimizer can learn from, written behind the server's back (about 700 reviews over 120 items). */
 async function learnerWithHistory(server: TestServer, seed: number) {
   const client = new Client(server.url);
   const user = await signUp(client);
-  const log = syntheticLog({ items: 40, reviewsPerItem: 15, seed, start: new Date(Date.now() - 400 * 86_400_000), newPerDay: 40 }).filter((e) => e.reviewedAt.getTime() < Date.now() - 86_400_000);
+  const log = syntheticLog({ items: 120, reviewsPerItem: 6, seed, start: new Date(Date.now() - 300 * 86_400_000), newPerDay: 10 }).filter((e) => e.reviewedAt.getTime() < Date.now() - 86_400_000);
   for (let i = 0; i < log.length; i += 100) {
     const chunk = log.slice(i, i + 100);
     await server.exec(
