@@ -2,7 +2,8 @@
  * What a process does before it serves: apply migrations, validate the course
  * (refuse to start on a broken one), sync content into the database, and on
  * SQLite start the background checkpointer. A serving process (`background`)
- * also sweeps expired sessions and old rate-limit rows (limits/purge.server.ts).
+ * also sweeps expired sessions and old rate-limit rows (limits/purge.server.ts)
+ * and fits learners' memory models in the background (optimizer/jobs.server.ts).
  */
 import { databaseConfig } from "./db/config.server";
 import { migrate } from "./db/migrate.server";
@@ -11,6 +12,7 @@ import { getCourse } from "./content/course.server";
 import { syncContent } from "./content/sync.server";
 import { ensureCheckpointer } from "./db/sqlite.server";
 import { startPurge } from "./limits/purge.server";
+import { startOptimizer } from "./optimizer/jobs.server";
 
 export async function startup({ log = console.log, background = false }: { log?: (msg: string) => void; background?: boolean } = {}) {
   const started = performance.now();
@@ -23,6 +25,9 @@ export async function startup({ log = console.log, background = false }: { log?:
   log(
     `content: ${course.topics.length} lessons; items ${stats.created} new, ${stats.updated} updated, ${stats.retired} retired, ${stats.unchanged} unchanged`,
   );
-  if (background) startPurge(log);
+  if (background) {
+    startPurge(log);
+    startOptimizer(log); // fits memory models off the request path (ADR 026)
+  }
   log(`database: ${config.provider === "sqlite" ? config.file : "PostgreSQL"}; ready in ${Math.round(performance.now() - started)} ms`);
 }

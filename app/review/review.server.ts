@@ -27,6 +27,7 @@ import {
 import { settingsForKind, type SchedulingKind } from "~/domain/handoff";
 import { bumpEpoch, isBackdated } from "~/progress/days.server";
 import { getSettings } from "~/settings/settings.server";
+import { noteReview } from "~/optimizer/jobs.server";
 import { createQueueCache, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
 
 export type { DayCounts };
@@ -172,7 +173,7 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
   const scheduler = schedulerFor(known, schedulingKind(getContentItem(input.itemId)?.kind ?? "card"));
   const dayStart = dayWindow(now, known.timeZone, known.dayStartHour).start;
   try {
-    if (sql.provider === "postgresql") return await recordOnPostgres(userId, input, now, dayStart, scheduler);
+    if (sql.provider === "postgresql") return afterRecord(userId, await recordOnPostgres(userId, input, now, dayStart, scheduler));
     const result = await sql.transaction(function* (): Generator<Statement, ReviewResult, StepResult> {
       // In the transaction, so that a resubmission racing the first one sees it (never a 409).
       const existing = (yield get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId)) as Row | undefined;
@@ -201,13 +202,19 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
       queueCache.reviewed(userId, { itemId: input.itemId, before: p.exists ? p.before : null, after: p.after, version: p.version, source: input.source, reviewedAt: p.at });
       return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
     }, { waitForDisk: !syncLater });
-    return result;
+    return afterRecord(userId, result);
   } catch (e) {
     queueCache.forget(userId); // whatever happened, read this learner's queue afresh
     // Two submissions of the same review raced: the other one won, ours is a duplicate.
     if (isUniqueViolation(e)) return settle(userId, input);
     throw e;
   }
+}
+
+/** A recorded review notes the learner for the optimizer's next check (in memory only: ADR 026). */
+function afterRecord(userId: string, result: ReviewResult): ReviewResult {
+  if (result.status === "recorded") noteReview(userId);
+  return result;
 }
 
 /** After a write that did not happen: the same review id recorded meanwhile (duplicate), or the item moved on (stale). */

@@ -14,6 +14,10 @@ import { getSettings, updateSettings } from "~/settings/settings.server";
 import { badRequest, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { Field } from "~/components/field";
+import { MemoryModelSection, SimulatorChart } from "~/components/memory-model";
+import { modelView, simulateFor } from "~/optimizer/model.server";
+import { requestFit, resetWeights } from "~/optimizer/jobs.server";
+import { MIN_REVIEWS } from "~/optimizer/policy";
 
 export const meta: MetaFunction = () => pageTitle("Account and settings");
 
@@ -34,10 +38,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
     NUMERIC_SETTINGS.desiredRetention,
     clock(),
   );
-  return { username: user.username, settings, effects, timeZones: Intl.supportedValuesOf("timeZone") };
+  const now = clock();
+  const model = await modelView(settings, now);
+  // "Help me choose": simulated only when asked for (cached per learner and day).
+  const simulation = new URL(request.url).searchParams.get("simulate") === "1" ? await simulateFor(settings, now) : null;
+  return {
+    username: user.username,
+    settings: { ...settings, weights: undefined, fitInfo: undefined },
+    effects,
+    timeZones: Intl.supportedValuesOf("timeZone"),
+    model,
+    simulation: simulation && { suggested: simulation.suggested, outcomes: simulation.outcomes.map(({ retention, averageReviewsPerDay, knowledgeAtEnd }) => ({ retention, averageReviewsPerDay, knowledgeAtEnd })) },
+  };
 }
 
-const IntentSchema = z.object({ intent: z.enum(["settings", "change-password", "logout-everywhere", "delete-account"]) });
+const IntentSchema = z.object({ intent: z.enum(["settings", "change-password", "logout-everywhere", "delete-account", "optimise", "default-weights"]) });
 const DeleteSchema = z.object({ intent: z.literal("delete-account"), password: z.string().min(1, "Enter your password to confirm").max(200) });
 
 /** A password check that finds the hashing queue full answers 503 beside the form that asked. */
@@ -77,6 +92,16 @@ async function accountAction({ request }: ActionFunctionArgs) {
       await changePassword(user.id, parsed.data.password, user.sessionId);
       return { ok: true as const, intent: "change-password", message: "Password changed. Your other sessions were logged out." };
     }
+    case "optimise": {
+      const model = await modelView(await getSettings(user.id), clock());
+      if (model.reviews < MIN_REVIEWS) return badRequest({ intent: "optimise", errors: { form: `Optimising needs at least ${MIN_REVIEWS} reviews; you have ${model.reviews}.` } as Record<string, string> });
+      await requestFit(user.id, clock());
+      return { ok: true as const, intent: "optimise", message: "A fit is queued: it runs in the background and starts within a few seconds. Reload this page to see it." };
+    }
+    case "default-weights": {
+      await resetWeights(user.id);
+      return { ok: true as const, intent: "default-weights", message: "Back to FSRS's default weights." };
+    }
     case "logout-everywhere":
       return redirect("/login", { headers: { "Set-Cookie": await endAllSessions(user.id, request) } });
     case "delete-account": {
@@ -93,7 +118,7 @@ async function accountAction({ request }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { username, settings, effects, timeZones } = useLoaderData<typeof loader>();
+  const { username, settings, effects, timeZones, model, simulation } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errorsFor = (intent: string): Record<string, string | undefined> =>
@@ -140,6 +165,9 @@ export default function Account() {
           </div>
         </Form>
       </section>
+
+      <MemoryModelSection model={model} message={messageFor("optimise") ?? messageFor("default-weights")} error={errorsFor("optimise").form} busy={busy} />
+      {simulation ? <SimulatorChart simulation={simulation} current={settings.desiredRetention} /> : null}
 
       <section aria-labelledby="password-title" className="form">
         <h2 id="password-title">Change password</h2>

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, signUp, startServer, type TestServer } from "./harness";
+import { Client, signUp, startServer, studyLesson, type TestServer } from "./harness";
 import { learnerWithQueue } from "./review-learner";
 
 const onPostgres = process.env.TEST_DATABASE === "postgres";
@@ -139,7 +139,7 @@ describe("two app processes on one database", () => {
     // Another learner on the other process is not held back.
     const other = new Client(b.url);
     await signUp(other);
-    await other.get("/lessons/attention");
+    await studyLesson(other, "attention");
     const view = (await (await other.get("/api/review")).json()) as { view: { entries: { itemId: string; kind: string }[] } };
     const card = view.view.entries.find((e) => e.kind === "card")!;
     expect((await other.post("/api/review", { intent: "rate", itemId: card.itemId, rating: "3", version: "0", clientId: "two-proc-other" })).status).toBe(200);

@@ -1,0 +1,111 @@
+/**
+ * Training items for the FSRS optimizer, built from a learner's review log
+ * (pure: no I/O, no clock). ADR 026.
+ *
+ * fsrs-rs learns from one item per review: the review's rating together with
+ * every earlier review of the same history, each as (rating, days since the
+ * previous review). Days are the learner's learning days (their day-start hour
+ * in their time zone, ADR 014), so two reviews either side of 04:00 are a day
+ * apart and two on the same evening are 0 days apart (FSRS-6 models those
+ * same-day reviews too).
+ *
+ * What counts: every source (flashcard ratings, quiz answers, exercise
+ * results), never an undo row and never a review an undo rolled back. A review
+ * of an item that was New again (a reset) starts a new history; a history whose
+ * first review did not find the item New (its start is missing from the log) is
+ * left out, as fsrs-rs cannot know the item's state before it.
+ */
+import { wallClock } from "~/domain/day";
+
+export interface LogEntry {
+  itemId: string;
+  kind: string; // review | undo
+  undone: boolean;
+  rating: number; // 1-4 (0 for an undo row)
+  prevState: number; // 0 New, 1 Learning, 2 Review, 3 Relearning
+  reviewedAt: Date;
+}
+
+export interface TrainingReview {
+  rating: number;
+  deltaT: number; // learning days since the previous review of the history (0 for the first)
+}
+
+/** One review with its history: `reviews` ends with the review the item is for. */
+export type TrainingItem = TrainingReview[];
+
+export interface DayZone {
+  timeZone: string;
+  dayStartHour: number;
+}
+
+/**
+ * The learning day of an instant as whole days since 1970-01-01: its calendar
+ * date in the zone, the day before when it is earlier than the day-start hour
+ * (the same day as dayKey in domain/day.ts, without the day's boundaries).
+ */
+export function learningDayNumber(at: Date, zone: DayZone): number {
+  const w = wallClock(at, zone.timeZone);
+  const day = Math.round(Date.UTC(w.year, w.month - 1, w.day) / 86_400_000);
+  return w.hour < zone.dayStartHour ? day - 1 : day;
+}
+
+/** The review log entries that count: reviews (not undo rows) that no undo rolled back, rated 1 to 4. */
+export function countedReviews<T extends LogEntry>(log: readonly T[]): T[] {
+  return log.filter((e) => e.kind === "review" && !e.undone && e.rating >= 1 && e.rating <= 4);
+}
+
+/**
+ * Every history of the log, in time order within each: a list of (rating, learning day).
+ * Item order follows first appearance in the log.
+ */
+export function reviewHistories(log: readonly LogEntry[], zone: DayZone): { itemId: string; reviews: { rating: number; day: number }[] }[] {
+  const byItem = new Map<string, LogEntry[]>();
+  for (const e of countedReviews(log)) {
+    let list = byItem.get(e.itemId);
+    if (!list) byItem.set(e.itemId, (list = []));
+    list.push(e);
+  }
+  const out: { itemId: string; reviews: { rating: number; day: number }[] }[] = [];
+  // Day boundaries fall on whole hours in the zone, and every zone's offset is a
+  // multiple of 15 minutes: instants in the same UTC quarter hour share a day.
+  const days = new Map<number, number>();
+  const dayOf = (at: Date) => {
+    const quarter = Math.floor(at.getTime() / 900_000);
+    let d = days.get(quarter);
+    if (d === undefined) days.set(quarter, (d = learningDayNumber(new Date(quarter * 900_000), zone)));
+    return d;
+  };
+  for (const [itemId, entries] of byItem) {
+    entries.sort((a, b) => a.reviewedAt.getTime() - b.reviewedAt.getTime());
+    let current: { rating: number; day: number }[] | null = null;
+    for (const e of entries) {
+      if (e.prevState === 0) {
+        if (current && current.length) out.push({ itemId, reviews: current });
+        current = [];
+      }
+      if (current) current.push({ rating: e.rating, day: dayOf(e.reviewedAt) });
+    }
+    if (current && current.length) out.push({ itemId, reviews: current });
+  }
+  return out;
+}
+
+/** Each history as fsrs-rs reads it: (rating, learning days since the previous review; 0 for the first). */
+export function trainingHistories(log: readonly LogEntry[], zone: DayZone): TrainingReview[][] {
+  return reviewHistories(log, zone).map((h) => h.reviews.map((r, i) => ({ rating: r.rating, deltaT: i === 0 ? 0 : r.day - h.reviews[i - 1]!.day })));
+}
+
+/**
+ * The training items: for each history of n reviews, the items ending at its
+ * 2nd, 3rd, ..., nth review (the first review has nothing before it to learn from).
+ */
+export function itemsOfHistories(histories: readonly TrainingReview[][]): TrainingItem[] {
+  const items: TrainingItem[] = [];
+  for (const reviews of histories) for (let end = 2; end <= reviews.length; end++) items.push(reviews.slice(0, end));
+  return items;
+}
+
+export function trainingItems(log: readonly LogEntry[], zone: DayZone): TrainingItem[] {
+  return itemsOfHistories(trainingHistories(log, zone));
+}
