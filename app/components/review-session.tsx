@@ -623,7 +623,7 @@ function LeechNote({ itemId, leech }: { itemId: string; leech: NonNullable<Prese
   return (
     <div className="leech-note" role="note">
       <p>
-        <strong>Leech: forgotten {leech.lapses} times.</strong> <Link to={leech.href}>Reread its lesson section</Link>, or suspend it until you have.
+        <strong>Leech: forgotten {leech.lapses === 1 ? "once" : `${leech.lapses} times`}.</strong> <Link to={leech.href}>Reread its lesson section</Link>, or suspend it until you have.
       </p>
       {/* A full-page post: the session then reloads without it, with or without JavaScript. */}
       <Form method="post" reloadDocument>
