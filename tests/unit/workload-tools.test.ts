@@ -137,3 +137,37 @@ describe("load balancing", () => {
     expect(parseLightDays("").size).toBe(0);
   });
 });
+
+describe("load balancing on the review path (balanceStep)", () => {
+  it("moves a Good review off its busy drawn day to a quieter day of the same fuzz range, and keeps the memory state", async () => {
+    const { balanceStep } = await import("~/review/load-balance.server");
+    const scheduler = createScheduler({ desiredRetention: 0.9, maximumInterval: 36500, learningSteps: "1m 10m", relearningSteps: "10m" });
+    const now = new Date("2026-06-15T12:00:00Z");
+    const before: MemoryState = { ...newMemoryState(now), state: State.Review, stability: 40, difficulty: 5, reps: 5, lastReview: new Date(now.getTime() - 40 * DAY), due: now, scheduledDays: 40 };
+    const after = scheduler.next(before, now, Rating.Good, fuzzKey("u", "x"));
+    const range = scheduler.fuzzRange(before, now, Rating.Good)!;
+    expect(range.max).toBeGreaterThan(range.min);
+    const settings = { timeZone: "UTC", dayStartHour: 4, lightDays: "" };
+    const step = balanceStep("u", "x", settings, scheduler, before, after, now, Rating.Good)!;
+    expect(step.statement.sql).toContain('"suspended" = ?');
+    // Fifty reviews already due on the drawn day, none elsewhere.
+    const busy = Array.from({ length: 50 }, () => ({ due: after.due.toISOString() }));
+    const moved = step.apply(busy);
+    expect(moved.scheduledDays).not.toBe(after.scheduledDays);
+    expect(moved.scheduledDays).toBeGreaterThanOrEqual(range.min);
+    expect(moved.scheduledDays).toBeLessThanOrEqual(range.max);
+    expect(moved.due.getTime() - after.due.getTime()).toBe((moved.scheduledDays - after.scheduledDays) * DAY);
+    expect({ ...moved, due: 0, scheduledDays: 0 }).toEqual({ ...after, due: 0, scheduledDays: 0 });
+    // No load anywhere: fuzz's own draw stands.
+    expect(step.apply([])).toBe(after);
+  });
+
+  it("learning steps are never balanced", async () => {
+    const { balanceStep } = await import("~/review/load-balance.server");
+    const scheduler = createScheduler({ desiredRetention: 0.9, maximumInterval: 36500, learningSteps: "1m 10m", relearningSteps: "10m" });
+    const now = new Date("2026-06-15T12:00:00Z");
+    const fresh = newMemoryState(now);
+    const after = scheduler.next(fresh, now, Rating.Good);
+    expect(balanceStep("u", "x", { timeZone: "UTC", dayStartHour: 4, lightDays: "" }, scheduler, fresh, after, now, Rating.Good)).toBeNull();
+  });
+});
