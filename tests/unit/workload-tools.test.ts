@@ -171,3 +171,25 @@ describe("load balancing on the review path (balanceStep)", () => {
     expect(balanceStep("u", "x", { timeZone: "UTC", dayStartHour: 4, lightDays: "" }, scheduler, fresh, after, now, Rating.Good)).toBeNull();
   });
 });
+
+describe("settings: leech threshold and light days", () => {
+  const base = { intent: "settings", desiredRetention: "0.9", newPerDay: "20", reviewCap: "200", dayStartHour: "4", timeZone: "UTC", maximumInterval: "36500", learningSteps: "1m 10m", relearningSteps: "10m" };
+  it("ticked weekday boxes become lightDays; none ticked means none; an old form keeps the saved days", async () => {
+    const { lightDaysFromForm, SettingsSchema } = await import("~/settings/schema");
+    const parse = (f: Record<string, string>) => SettingsSchema.safeParse(lightDaysFromForm(f));
+    const ticked = parse({ ...base, lightDaysSent: "1", "light-0": "on", "light-6": "on", leechThreshold: "5" });
+    expect(ticked.success && ticked.data).toMatchObject({ lightDays: "0,6", leechThreshold: 5 });
+    const none = parse({ ...base, lightDaysSent: "1" });
+    expect(none.success && none.data.lightDays).toBe("");
+    const old = parse(base);
+    expect(old.success && old.data.lightDays).toBeUndefined();
+  });
+  it("refuses every day light, a threshold out of range, or a malformed list", async () => {
+    const { lightDaysFromForm, SettingsSchema } = await import("~/settings/schema");
+    const all = Object.fromEntries([0, 1, 2, 3, 4, 5, 6].map((d) => [`light-${d}`, "on"]));
+    expect(SettingsSchema.safeParse(lightDaysFromForm({ ...base, lightDaysSent: "1", ...all })).success).toBe(false);
+    expect(SettingsSchema.safeParse({ ...base, leechThreshold: "100" }).success).toBe(false);
+    expect(SettingsSchema.safeParse({ ...base, leechThreshold: "-1" }).success).toBe(false);
+    expect(SettingsSchema.safeParse({ ...base, lightDays: "7" }).success).toBe(false);
+  });
+});
