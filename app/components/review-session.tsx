@@ -22,6 +22,9 @@ interface Props {
   feedback: (Feedback & { itemId: string; promptHtml: string; canOverrule: boolean; overruleClientId: string }) | null;
   undone: boolean;
   rerated?: boolean;
+  /** A custom-study session (/review?topic=…): the refill asks for the same topic. */
+  focus?: { topic: string } | { item: string } | null;
+  suspended?: boolean;
 }
 
 type Left = { new: number; learning: number; review: number };
@@ -46,7 +49,7 @@ function formatWhen(iso: string) {
   return d.toLocaleString(undefined, { weekday: "short", hour: "2-digit", minute: "2-digit", month: "short", day: "numeric" });
 }
 
-export function ReviewSession({ view, summary, reveal, feedback: serverFeedback, undone, rerated = false }: Props) {
+export function ReviewSession({ view, summary, reveal, feedback: serverFeedback, undone, rerated = false, focus = null, suspended = false }: Props) {
   const hydrated = useHydrated();
   const [entries, setEntries] = useState<Presented[]>(view.entries);
   const [index, setIndex] = useState(0);
@@ -55,7 +58,9 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
   const [doneHere, setDoneHere] = useState(0);
   const [pending, setPending] = useState(0);
   const [saveError, setSaveError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(undone ? "Last review undone." : rerated ? "Marked right: the question was rated again as a right answer." : null);
+  const [notice, setNotice] = useState<string | null>(
+    undone ? "Last review undone." : rerated ? "Marked right: the question was rated again as a right answer." : suspended ? "Suspended: it will not come back until you unsuspend it in Items." : null,
+  );
   // What is left, as Anki shows it: new, learning and due reviews, each counted separately.
   const [left, setLeft] = useState<Left>(view.counts);
   const leave = useCallback((kind: Presented["queue"], by: number) => setLeft((l) => ({ ...l, [kind]: Math.max(0, l[kind] + by) })), []);
@@ -123,7 +128,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
     if (refilledFor.current === doneHere) return;
     refilledFor.current = doneHere;
     setRefilling(true);
-    fetch("/api/review", { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    fetch(focus && "topic" in focus ? `/api/review?topic=${encodeURIComponent(focus.topic)}` : "/api/review", { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then((r) => r.json() as Promise<{ view?: ReviewView }>)
       .then((r) => {
         if (r.view) {
@@ -135,7 +140,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       })
       .catch(() => undefined)
       .finally(() => setRefilling(false));
-  }, [current, outbox, pending, refilling, remainingOnServer, doneHere]);
+  }, [current, outbox, pending, refilling, remainingOnServer, doneHere, focus]);
 
   const advance = useCallback(() => {
     setIndex((i) => i + 1);
@@ -348,6 +353,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
             {current.topic} · {current.queue === "new" ? "new" : current.queue === "learning" ? "learning" : "review"} ·{" "}
             {current.kind === "card" ? "flashcard" : current.kind === "quiz" ? "question" : "exercise"}
           </p>
+          {current.leech ? <LeechNote itemId={current.itemId} leech={current.leech} /> : null}
           {current.kind === "card" ? (
             <CardView entry={current} revealed={revealed} onReveal={() => setRevealed(true)} onRate={rate} />
           ) : current.kind === "quiz" ? (
@@ -600,5 +606,24 @@ function QuizFeedbackBlock({
         </a>
       </p>
     </QuizFeedback>
+  );
+}
+
+/** A leech on the review card: how often it was forgotten, its lesson section, and a way to set it aside (ADR 027). */
+function LeechNote({ itemId, leech }: { itemId: string; leech: NonNullable<Presented["leech"]> }) {
+  return (
+    <div className="leech-note" role="note">
+      <p>
+        <strong>Leech: forgotten {leech.lapses === 1 ? "once" : `${leech.lapses} times`}.</strong> <Link to={leech.href}>Reread its lesson section</Link>, or suspend it until you have.
+      </p>
+      {/* A full-page post: the session then reloads without it, with or without JavaScript. */}
+      <Form method="post" reloadDocument>
+        <input type="hidden" name="intent" value="suspend" />
+        <input type="hidden" name="itemId" value={itemId} />
+        <button type="submit" className="secondary">
+          Suspend this item
+        </button>
+      </Form>
+    </div>
   );
 }

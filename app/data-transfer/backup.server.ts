@@ -90,6 +90,7 @@ const BackupFile = z.object({
         lapses: Int,
         state: z.number().int().min(0).max(3),
         lastReview: DateStr.nullable(),
+        suspended: z.boolean().optional(), // ADR 027; older files have none
       }),
     )
     .max(100_000),
@@ -99,7 +100,7 @@ const BackupFile = z.object({
         id: Int,
         itemId: Id,
         clientId: z.string().min(1).max(100),
-        kind: z.enum(["review", "undo"]),
+        kind: z.enum(["review", "undo", "forget"]), // forget: reset to new from /items (ADR 027)
         source: z.enum(["review", "quiz", "exercise"]),
         rating: z.number().int().min(0).max(4),
         prevState: z.number().int().min(0).max(3),

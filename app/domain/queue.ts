@@ -9,8 +9,11 @@
  * (within the learn-ahead window), as in Anki.
  * Counts of what was already done today come from the review log, so limits
  * hold across devices and restarts.
+ * Siblings (domain/siblings.ts): a review or new item whose sibling was
+ * reviewed today waits for another day; new siblings are spread over days.
  */
 import { State, type MemoryState } from "./scheduler";
+import { claimedKeys, isBuried, pickNew, type SiblingKeys } from "./siblings";
 
 export interface QueueState {
   itemId: string;
@@ -28,6 +31,9 @@ export interface QueueInput {
   newPerDay: number;
   reviewCap: number;
   learnAheadMs?: number; // default 20 minutes
+  /** Items reviewed today (any source), and how to tell siblings apart; without them, no burying. */
+  touchedToday?: readonly string[];
+  siblingKeys?: SiblingKeys;
 }
 
 export type QueueEntryKind = "learning" | "review" | "new";
@@ -48,6 +54,8 @@ const LEARN_AHEAD_MS = 20 * 60 * 1000;
 export function buildQueue(input: QueueInput): Queue {
   const now = input.now.getTime();
   const learnAhead = input.learnAheadMs ?? LEARN_AHEAD_MS;
+  const keysOf = input.siblingKeys ?? (() => []);
+  const claimed = input.touchedToday?.length ? claimedKeys(input.touchedToday, keysOf) : new Map<string, Set<string>>();
   const learning: QueueState[] = [];
   const learningSoon: QueueState[] = [];
   const review: QueueState[] = [];
@@ -57,7 +65,9 @@ export function buildQueue(input: QueueInput): Queue {
     const inLearning = s.state.state === State.Learning || s.state.state === State.Relearning;
     if (inLearning && due <= now) learning.push(s);
     else if (inLearning && due <= now + learnAhead) learningSoon.push(s);
-    else if (s.state.state === State.Review && due <= input.dayEnd.getTime()) review.push(s);
+    else if (s.state.state === State.Review && due <= input.dayEnd.getTime()) {
+      if (claimed.size === 0 || !isBuried(s.itemId, claimed, keysOf)) review.push(s);
+    }
     else if (s.state.state !== State.New) nextDue = nextDue === null ? due : Math.min(nextDue, due);
   }
   learning.sort((a, b) => a.state.due.getTime() - b.state.due.getTime() || a.itemId.localeCompare(b.itemId));
@@ -67,7 +77,7 @@ export function buildQueue(input: QueueInput): Queue {
   const reviewRoom = Math.max(0, input.reviewCap - input.reviewsDoneToday);
   const reviews = review.slice(0, reviewRoom);
   const newRoom = Math.max(0, input.newPerDay - input.newDoneToday);
-  const fresh = input.newItemIds.slice(0, newRoom);
+  const fresh = input.siblingKeys ? pickNew(input.newItemIds, newRoom, claimed, keysOf) : input.newItemIds.slice(0, newRoom);
 
   const entries: QueueEntry[] = [
     ...learning.map((s) => ({ itemId: s.itemId, kind: "learning" as const })),

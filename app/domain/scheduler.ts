@@ -20,6 +20,8 @@ import {
   StrategyMode,
 } from "ts-fsrs";
 
+import { fuzzRange, type FuzzRange } from "./load-balance";
+
 export { Rating, State };
 export type { Grade };
 
@@ -145,21 +147,29 @@ export interface Scheduler {
   rollback(after: MemoryState, before: MemoryState, rating: Grade, reviewedAt: Date): MemoryState;
   /** Probability of recall at `now` (0 for a never-reviewed item). */
   retrievability(state: MemoryState, now: Date): number;
+  /**
+   * The days fuzz could pick from for this rating (ts-fsrs's get_fuzz_range
+   * around the unfuzzed interval), or null when the result is not a fuzzed
+   * review interval. Load balancing chooses within it (domain/load-balance.ts).
+   */
+  fuzzRange(state: MemoryState, now: Date, rating: Grade): FuzzRange | null;
   engine: FSRS;
 }
 
 export function createScheduler(settings: SchedulerSettings): Scheduler {
-  const engine = fsrs(
+  const params = (enableFuzz: boolean) =>
     generatorParameters({
       request_retention: settings.desiredRetention,
       maximum_interval: settings.maximumInterval,
-      enable_fuzz: settings.enableFuzz ?? true,
+      enable_fuzz: enableFuzz,
       enable_short_term: true,
       learning_steps: parseSteps(settings.learningSteps),
       relearning_steps: parseSteps(settings.relearningSteps),
       ...(settings.weights && settings.weights.length === 21 ? { w: [...settings.weights] } : {}),
-    }),
-  );
+    });
+  const fuzzed = settings.enableFuzz ?? true;
+  const engine = fsrs(params(fuzzed));
+  let unfuzzed: FSRS | null = null; // built on first use: the interval fuzz starts from
   engine.useStrategy(StrategyMode.SEED, function (this: AbstractScheduler) {
     // `current` and `review_time` are protected in ts-fsrs's types; a seed strategy is meant to read them.
     const { current, review_time } = this as unknown as { current: Card & { [FUZZ_KEY]?: string }; review_time: Date };
@@ -186,6 +196,13 @@ export function createScheduler(settings: SchedulerSettings): Scheduler {
       due: before.due,
     }),
     retrievability: (state, now) => (state.state === State.New ? 0 : engine.get_retrievability(toCard(state), now, false)),
+    fuzzRange(state, now, rating) {
+      if (!fuzzed) return null;
+      unfuzzed ??= fsrs(params(false));
+      const card = unfuzzed.next(toCard(state), now, rating).card;
+      if (card.state !== State.Review) return null;
+      return fuzzRange(card.scheduled_days, card.elapsed_days, settings.maximumInterval);
+    },
   };
 }
 

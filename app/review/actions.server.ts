@@ -124,7 +124,7 @@ export async function reviewView(userId: string, now = new Date(), limit = 30, s
   const entries: Presented[] = [];
   for (const e of queue.entries) {
     if (entries.length >= limit) break;
-    const p = present(userId, e, queue.versions.get(e.itemId) ?? 0, queue.states.get(e.itemId), scheduler, now);
+    const p = present(userId, e, queue.versions.get(e.itemId) ?? 0, queue.states.get(e.itemId), scheduler, now, queue.settings.leechThreshold);
     if (p) entries.push(p);
   }
   return { entries, counts: queue.counts, remaining: queue.entries.length, nextDue: queue.nextDue?.toISOString() ?? null };

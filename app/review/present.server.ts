@@ -3,11 +3,16 @@ import { getContentItem, renderInline } from "~/content/course.server";
 import { publicQuestion, type PublicQuestion } from "~/quiz/present.server";
 import { fuzzKey, newMemoryState, type MemoryState, type Scheduler } from "~/domain/scheduler";
 import type { QueueEntryKind } from "~/domain/queue";
+import { DEFAULT_LEECH_THRESHOLD, isLeech } from "~/domain/leech";
 
+/** A leech (domain/leech.ts): forgotten `lapses` times; `href` is its lesson section. */
+export type LeechMark = { lapses: number; href: string } | null;
+
+type Base = { itemId: string; queue: QueueEntryKind; version: number; topic: string; leech: LeechMark };
 export type Presented =
-  | { itemId: string; kind: "card"; queue: QueueEntryKind; version: number; topic: string; frontHtml: string; backHtml: string; previews: Record<number, string> }
-  | { itemId: string; kind: "quiz"; queue: QueueEntryKind; version: number; topic: string; question: PublicQuestion }
-  | { itemId: string; kind: "exercise"; queue: QueueEntryKind; version: number; topic: string; title: string; href: string };
+  | (Base & { kind: "card"; frontHtml: string; backHtml: string; previews: Record<number, string> })
+  | (Base & { kind: "quiz"; question: PublicQuestion })
+  | (Base & { kind: "exercise"; title: string; href: string });
 
 /** The render a review question's choice tokens belong to: this learner, this item, this version of its state. */
 export function reviewNonce(userId: string, itemId: string, version: number): string {
@@ -21,10 +26,13 @@ export function present(
   state: MemoryState | undefined,
   scheduler: Scheduler,
   now: Date,
+  leechThreshold = DEFAULT_LEECH_THRESHOLD,
 ): Presented | null {
   const item = getContentItem(entry.itemId);
   if (!item) return null;
-  const base = { itemId: entry.itemId, queue: entry.kind, version, topic: item.topic.title };
+  const section = item.kind === "card" ? item.card.section : item.kind === "quiz" ? item.question.section : item.exercise.section;
+  const leech = state && isLeech(state.lapses, leechThreshold) ? { lapses: state.lapses, href: `/lessons/${item.topic.slug}#${section}` } : null;
+  const base = { itemId: entry.itemId, queue: entry.kind, version, topic: item.topic.title, leech };
   if (item.kind === "card") {
     const html = { frontHtml: renderInline(item.card.front), backHtml: renderInline(item.card.back) };
     const preview = scheduler.preview(state ?? newMemoryState(now), now, fuzzKey(userId, entry.itemId));

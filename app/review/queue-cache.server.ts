@@ -29,12 +29,13 @@ export interface DayCounts {
   reviewsDone: number;
 }
 
-/** What getQueue reads: items due by the horizon, the first due after it, lessons opened, today's counts. */
+/** What getQueue reads: items due by the horizon, the first due after it, lessons opened, today's counts, items reviewed today. */
 export interface QueueReads {
   due: DueRow[];
   next: Date | null;
   visits: string[];
   done: DayCounts;
+  touched: string[];
 }
 
 export interface QueueWindow {
@@ -51,6 +52,7 @@ interface Entry {
   next: Date | null;
   visits: string[];
   done: DayCounts;
+  touched: Set<string>;
 }
 
 const MAX_LEARNERS = 2_000;
@@ -82,7 +84,7 @@ export function createQueueCache(maxLearners = MAX_LEARNERS) {
       // Most recently used last, so the oldest is first to go.
       entries.delete(userId);
       entries.set(userId, e);
-      return { due: [...e.due.values()], next: e.next, visits: [...e.visits], done: { ...e.done } };
+      return { due: [...e.due.values()], next: e.next, visits: [...e.visits], done: { ...e.done }, touched: [...e.touched] };
     },
 
     /** Keeps reads just made, in the same synchronous step as the reads. */
@@ -97,6 +99,7 @@ export function createQueueCache(maxLearners = MAX_LEARNERS) {
         next: reads.next,
         visits: [...reads.visits],
         done: { ...reads.done },
+        touched: new Set(reads.touched),
       });
     },
 
@@ -120,6 +123,7 @@ export function createQueueCache(maxLearners = MAX_LEARNERS) {
       }
       // The same rule as countsToday: reviews from the review session, by the state before.
       const t = r.reviewedAt.getTime();
+      if (t >= e.dayStart && t < e.dayEnd) e.touched.add(r.itemId); // siblings (domain/siblings.ts)
       if (r.source === "review" && t >= e.dayStart && t < e.dayEnd) {
         const prev = r.before?.state ?? State.New;
         if (prev === State.New) e.done.newDone++;

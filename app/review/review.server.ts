@@ -28,6 +28,8 @@ import { settingsForKind, type SchedulingKind } from "~/domain/handoff";
 import { bumpEpoch, isBackdated } from "~/progress/days.server";
 import { getSettings } from "~/settings/settings.server";
 import { noteReview } from "~/optimizer/jobs.server";
+import { balanceStep } from "./load-balance.server";
+import { courseSiblingKeys } from "./siblings.server";
 import { createQueueCache, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
 
 export type { DayCounts };
@@ -173,7 +175,7 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
   const scheduler = schedulerFor(known, schedulingKind(getContentItem(input.itemId)?.kind ?? "card"));
   const dayStart = dayWindow(now, known.timeZone, known.dayStartHour).start;
   try {
-    if (sql.provider === "postgresql") return afterRecord(userId, await recordOnPostgres(userId, input, now, dayStart, scheduler));
+    if (sql.provider === "postgresql") return afterRecord(userId, await recordOnPostgres(userId, input, now, dayStart, scheduler, known));
     const result = await sql.transaction(function* (): Generator<Statement, ReviewResult, StepResult> {
       // In the transaction, so that a resubmission racing the first one sees it (never a 409).
       const existing = (yield get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId)) as Row | undefined;
@@ -181,8 +183,11 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
       // The course in memory is the content: an id it does not know is unknown or retired.
       if (!getContentItem(input.itemId)) return { status: "not-found" };
       const row = (yield get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId)) as Row | undefined;
-      const p = planReview(userId, row, input, now, dayStart, scheduler);
-      if (p.kind !== "write") return p.result;
+      const planned = planReview(userId, row, input, now, dayStart, scheduler);
+      if (planned.kind !== "write") return planned.result;
+      // Load balancing (ADR 027): the due date moves to the least loaded day of its fuzz range.
+      const balance = balanceStep(userId, input.itemId, known, scheduler, planned.before, planned.after, planned.at, input.rating);
+      const p = balance ? { ...planned, after: balance.apply((yield balance.statement) as Row[]) } : planned;
       if (p.exists) {
         const res = (yield run(
           `UPDATE "ItemState" SET ${STATE_FIELDS.map((f) => `"${f}" = ?`).join(", ")}, "version" = ? WHERE "userId" = ? AND "itemId" = ? AND "version" = ?`,
@@ -237,7 +242,7 @@ const PG_LOG_VALUES = `?::text, ?::text, ?::text, 'review', ?::text, ?::integer,
  * still the one read, and logs the review only if it did. One statement is one
  * transaction: both happen, or neither.
  */
-async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, dayStart: Date, scheduler: Scheduler): Promise<ReviewResult> {
+async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, dayStart: Date, scheduler: Scheduler, settings: Settings): Promise<ReviewResult> {
   const sql = getSql();
   const found = (await sql.get(
     get(
@@ -250,8 +255,10 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
   ))!;
   if (found.logId !== null) return duplicateOf({ id: found.logId, stateAfter: found.stateAfter });
   if (!getContentItem(input.itemId)) return { status: "not-found" };
-  const p = planReview(userId, found.version === null ? undefined : found, input, now, dayStart, scheduler);
-  if (p.kind !== "write") return p.result;
+  const planned = planReview(userId, found.version === null ? undefined : found, input, now, dayStart, scheduler);
+  if (planned.kind !== "write") return planned.result;
+  const balance = balanceStep(userId, input.itemId, settings, scheduler, planned.before, planned.after, planned.at, input.rating);
+  const p = balance ? { ...planned, after: balance.apply(await sql.all(balance.statement)) } : planned;
   const typed = PG_STATE_TYPES.map((t) => `?::${t}`);
   const moved = p.exists
     ? `UPDATE "ItemState" SET ${STATE_FIELDS.map((f, i) => `"${f}" = ${typed[i]}`).join(", ")}, "version" = ?::integer WHERE "userId" = ? AND "itemId" = ? AND "version" = ?::integer RETURNING 1`
@@ -397,13 +404,13 @@ async function newCards(userId: string, openedTopics: Set<string>, limit: number
     const chunk = candidates.slice(i, i + CHUNK);
     const rows = await sql.all(
       sql.provider === "postgresql"
-        ? all(`SELECT "itemId", "state", "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ANY(?::text[])`, userId, chunk)
-        : all(`SELECT "itemId", "state", "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" IN (${chunk.map(() => "?").join(", ")})`, userId, ...chunk),
+        ? all(`SELECT "itemId", "state", "version", "suspended" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ANY(?::text[])`, userId, chunk)
+        : all(`SELECT "itemId", "state", "version", "suspended" FROM "ItemState" WHERE "userId" = ? AND "itemId" IN (${chunk.map(() => "?").join(", ")})`, userId, ...chunk),
     );
     const seen = new Map(rows.map((r) => [String(r.itemId), r]));
     for (const id of chunk) {
       const row = seen.get(id);
-      if (row && Number(row.state) !== State.New) continue;
+      if (row && (Number(row.state) !== State.New || row.suspended === true || row.suspended === 1)) continue;
       out.push({ id, version: row ? Number(row.version) : 0 });
       if (out.length >= limit) break;
     }
@@ -424,20 +431,25 @@ export const queueCacheForTests = queueCache;
 async function queueReads(userId: string, w: QueueWindow, { useCache = true } = {}): Promise<QueueReads> {
   const sql = getSql();
   const statements = [
-    all(`SELECT "itemId", ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0`, userId, w.horizon),
+    // Suspended items leave every queue (ADR 027).
+    all(`SELECT "itemId", ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0 AND "suspended" = ?`, userId, w.horizon, false),
     get(
-      `SELECT s."due" FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1`,
+      `SELECT s."due" FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND s."suspended" = ? AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1`,
       userId,
       w.horizon,
+      false,
     ),
     all(`SELECT "topicId" FROM "LessonVisit" WHERE "userId" = ?`, userId),
     countsStatement(userId, w.dayStart, w.dayEnd),
+    // Items reviewed today, from any source: their siblings wait (domain/siblings.ts).
+    all(`SELECT DISTINCT "itemId" FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ?`, userId, w.dayStart, w.dayEnd, false),
   ] as const;
-  const toReads = ([due, next, visits, counts]: StepResult[]): QueueReads => ({
+  const toReads = ([due, next, visits, counts, touched]: StepResult[]): QueueReads => ({
     due: (due as Row[]).map((r) => ({ itemId: String(r.itemId), state: stateFromRow(r), version: Number(r.version) })),
     next: next ? toDate((next as Row).due) : null,
     visits: (visits as Row[]).map((v) => String(v.topicId)),
     done: countsFromRows(counts as Row[]),
+    touched: (touched as Row[]).map((t) => String(t.itemId)),
   });
   const stamp = sql.changeStamp();
   if (stamp === null) return pgQueueReads(userId, w, toReads);
@@ -468,10 +480,11 @@ async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: S
   const tail = (topic: string, prev: string, n: string) => `${topic}, ${prev}, ${n}`;
   const rows = await getSql().all(
     all(
-      `SELECT 'due' AS "k", "itemId", ${stateCols}, "version", ${tail(`NULL::text AS "topicId"`, `NULL::integer AS "prevState"`, `NULL::integer AS "n"`)} FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0
-       UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1)
+      `SELECT 'due' AS "k", "itemId", ${stateCols}, "version", ${tail(`NULL::text AS "topicId"`, `NULL::integer AS "prevState"`, `NULL::integer AS "n"`)} FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0 AND "suspended" = false
+       UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND s."suspended" = false AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1)
        UNION ALL SELECT 'visit', NULL::text, ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "LessonVisit" WHERE "userId" = ?
-       UNION ALL SELECT 'count', NULL::text, ${nullState}, NULL::integer, ${tail("NULL::text", `"prevState"`, "CAST(count(*) AS INTEGER)")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"`,
+       UNION ALL SELECT 'count', NULL::text, ${nullState}, NULL::integer, ${tail("NULL::text", `"prevState"`, "CAST(count(*) AS INTEGER)")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"
+       UNION ALL SELECT DISTINCT 'touched', "itemId", ${nullState}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = false`,
       userId,
       w.horizon,
       userId,
@@ -481,11 +494,14 @@ async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: S
       w.dayStart,
       w.dayEnd,
       false,
+      userId,
+      w.dayStart,
+      w.dayEnd,
     ),
   );
   const of = (k: string) => rows.filter((r) => r.k === k);
   const counts = of("count").map((r) => ({ prevState: r.prevState, n: r.n }));
-  return toReads([of("due"), of("next")[0], of("visit"), counts]);
+  return toReads([of("due"), of("next")[0], of("visit"), counts, of("touched")]);
 }
 
 /** The learner's queue right now, from a few indexed queries (never their whole log). */
@@ -494,9 +510,10 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
   const scheduler = schedulerFor(settings);
   const horizon = new Date(Math.max(day.end.getTime(), now.getTime() + 20 * 60 * 1000));
-  const { due: dueRows, next: nextAfterHorizon, visits, done } = await queueReads(userId, { dayStart: day.start, dayEnd: day.end, horizon }, options);
+  const { due: dueRows, next: nextAfterHorizon, visits, done, touched } = await queueReads(userId, { dayStart: day.start, dayEnd: day.end, horizon }, options);
   const newRoom = Math.max(0, settings.newPerDay - done.newDone);
-  const newItems = newRoom > 0 ? await newCards(userId, new Set(visits), newRoom) : [];
+  // A few more candidates than the room, so siblings can be spread over days (domain/siblings.ts).
+  const newItems = newRoom > 0 ? await newCards(userId, new Set(visits), newRoom * 2 + 10) : [];
   const versions = new Map<string, number>();
   const states = new Map<string, MemoryState>();
   const queueStates = [];
@@ -516,6 +533,8 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
     reviewsDoneToday: done.reviewsDone,
     newPerDay: settings.newPerDay,
     reviewCap: settings.reviewCap,
+    touchedToday: touched,
+    siblingKeys: courseSiblingKeys,
   });
   const later = [queue.nextDue, nextAfterHorizon].filter((d): d is Date => d !== null);
   return {

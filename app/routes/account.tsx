@@ -6,7 +6,8 @@ import { endAllSessions, endSession, requireUser } from "~/auth/session.server";
 import { ChangePasswordSchema, fieldErrors } from "~/auth/schemas";
 import { changePassword, checkPassword, deleteUser, isTimeZone } from "~/auth/users.server";
 import { busyResponse, ServerBusyError } from "~/auth/password.server";
-import { NUMERIC_SETTINGS, SettingsSchema } from "~/settings/schema";
+import { lightDaysFromForm, NUMERIC_SETTINGS, SettingsSchema } from "~/settings/schema";
+import { WEEKDAY_NAMES } from "~/domain/load-balance";
 import { retentionEffects, type RetentionEffect } from "~/domain/retention";
 import { clock } from "~/utils/clock.server";
 import { useState } from "react";
@@ -76,7 +77,7 @@ async function accountAction({ request }: ActionFunctionArgs) {
   if (!intent.success) return badRequest({ intent: null, errors: { form: "Unknown action" } as Record<string, string> });
   switch (intent.data.intent) {
     case "settings": {
-      const parsed = SettingsSchema.safeParse(form);
+      const parsed = SettingsSchema.safeParse(lightDaysFromForm(form));
       if (!parsed.success) return badRequest({ intent: "settings", errors: fieldErrors(parsed.error) });
       if (!isTimeZone(parsed.data.timeZone)) return badRequest({ intent: "settings", errors: { timeZone: "Unknown time zone" } as Record<string, string> });
       const { intent: _, ...values } = parsed.data;
@@ -158,6 +159,20 @@ export default function Account() {
           <Field name="maximumInterval" label="Maximum interval (days)" type="number" {...NUMERIC_SETTINGS.maximumInterval} defaultValue={String(settings.maximumInterval)} error={s.maximumInterval} hint="1 to 36500. No card waits longer than this between reviews." />
           <Field name="learningSteps" label="Learning steps" defaultValue={settings.learningSteps} error={s.learningSteps} hint='For example "1m 10m".' />
           <Field name="relearningSteps" label="Relearning steps" defaultValue={settings.relearningSteps} error={s.relearningSteps} hint='For example "10m".' />
+          <Field name="leechThreshold" label="Leech after (lapses)" type="number" {...NUMERIC_SETTINGS.leechThreshold} defaultValue={String(settings.leechThreshold)} error={s.leechThreshold} hint="0 to 99 (0: never). An item forgotten this many times is marked a leech on its review card and in Items, where you can suspend it." />
+          <fieldset className="field light-days">
+            <legend>Light days</legend>
+            <p className="hint" id="light-days-hint">
+              Reviews are spread to other days where FSRS allows (within the few days' spread it already adds); a light day gets fewer.
+            </p>
+            <input type="hidden" name="lightDaysSent" value="1" />
+            {WEEKDAY_NAMES.map((name, d) => (
+              <label key={name} className="checkbox">
+                <input type="checkbox" name={`light-${d}`} defaultChecked={settings.lightDays.split(",").includes(String(d))} aria-describedby="light-days-hint" /> {name}
+              </label>
+            ))}
+            {s.lightDays ? <p className="field-error">{s.lightDays}</p> : null}
+          </fieldset>
           <div className="actions">
             <button type="submit" disabled={busy}>
               Save settings

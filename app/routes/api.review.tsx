@@ -9,11 +9,15 @@ import { learnerSettings, settingsStatement, type Settings } from "~/review/revi
 import { getSql } from "~/db/sql.server";
 import { isDiskError } from "~/db/client.server";
 import { clock } from "~/utils/clock.server";
+import { focusFrom, focusView } from "~/items/custom-study.server";
 import { checkWrite, retryAfter } from "~/limits/write-caps.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserIdForApi(request);
-  return Response.json({ ok: true, view: await reviewView(userId, clock(), 30) }, { headers: { "Cache-Control": "no-store" } });
+  // A custom-study session refills from its own topic (ADR 027).
+  const focus = focusFrom(new URL(request.url).searchParams);
+  const view = focus ? await focusView(userId, focus, clock(), 30) : await reviewView(userId, clock(), 30);
+  return Response.json({ ok: true, view }, { headers: { "Cache-Control": "no-store" } });
 }
 
 export async function action({ request }: ActionFunctionArgs) {

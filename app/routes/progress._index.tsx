@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireUser } from "~/auth/session.server";
 import { getProgress } from "~/progress/progress.server";
+import { suspendedCount } from "~/items/items.server";
 import { pageTitle } from "~/utils/meta";
 import { MasteryBar } from "~/components/progress/mastery-bar";
 import { BelowText, ForecastText, MissingList, RiskyList } from "~/components/progress/topic-parts";
@@ -15,7 +16,8 @@ export const meta: MetaFunction = () =>
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  return getProgress(user.id, new Date());
+  const [progress, suspended] = await Promise.all([getProgress(user.id, new Date()), suspendedCount(user.id)]);
+  return { ...progress, suspended };
 }
 
 export default function Progress() {
@@ -28,8 +30,13 @@ export default function Progress() {
         <Link to="/help/mastery">How is mastery computed?</Link>
       </p>
       <p>
-        <Link to="/progress/stats">Statistics: streak, activity, due forecast and true retention</Link>
+        <Link to="/progress/stats">Statistics: streak, activity, due forecast and true retention</Link> · <Link to="/items">Browse every item</Link>
       </p>
+      {data.suspended > 0 ? (
+        <p className="muted" data-suspended={data.suspended}>
+          {plural(data.suspended, "item")} suspended: out of your reviews until you <Link to="/items?state=suspended">unsuspend them</Link>. Mastery keeps what you knew of them; it does not count them as forgotten.
+        </p>
+      ) : null}
 
       <h2>Topics</h2>
       <ol className="topic-progress-list">

@@ -15,6 +15,7 @@ export const NUMERIC_SETTINGS = {
   dayStartHour: { min: 0, max: 23, step: 1 },
   maximumInterval: { min: 1, max: 36500, step: 1 },
   dailyGoal: { min: 1, max: 1000, step: 1 },
+  leechThreshold: { min: 0, max: 99, step: 1 },
 } as const;
 const N = NUMERIC_SETTINGS;
 
@@ -39,5 +40,19 @@ export const SettingsSchema = z.object({
   relearningSteps: steps,
   // Optional: older clients and scripts that do not send it keep the saved goal.
   dailyGoal: formNumber(z.number({ invalid_type_error: "Enter a whole number" }).int("Enter a whole number").min(N.dailyGoal.min, "At least 1").max(N.dailyGoal.max, "At most 1000").optional()),
+  // Optional too (ADR 027): lapses that make a leech (0: never), and the light weekdays as "0,6" (0 Sunday).
+  leechThreshold: formNumber(z.number({ invalid_type_error: "Enter a whole number" }).int("Enter a whole number").min(N.leechThreshold.min, "At least 0").max(N.leechThreshold.max, "At most 99").optional()),
+  lightDays: z
+    .string()
+    .regex(/^([0-6](,[0-6])*)?$/, "Light days are weekdays 0 (Sunday) to 6")
+    .refine((v) => v.split(",").filter(Boolean).length < 7, "At least one weekday must stay a normal day")
+    .optional(),
 });
+
+/** The settings form sends light weekdays as checkboxes `light-0` … `light-6`, with `lightDaysSent` so that none ticked means none. */
+export function lightDaysFromForm(form: Record<string, unknown>): Record<string, unknown> {
+  if (form.lightDaysSent !== "1") return form;
+  const days = [0, 1, 2, 3, 4, 5, 6].filter((d) => form[`light-${d}`] === "on");
+  return { ...form, lightDays: days.join(",") };
+}
 export type SettingsInput = z.infer<typeof SettingsSchema>;
