@@ -35,6 +35,8 @@ export interface QueueReads {
   next: Date | null;
   visits: string[];
   done: DayCounts;
+  /** The learner's own cards (ADR 025), in the order they were written. */
+  own: { itemId: string; topicId: string }[];
 }
 
 export interface QueueWindow {
@@ -51,6 +53,7 @@ interface Entry {
   next: Date | null;
   visits: string[];
   done: DayCounts;
+  own: { itemId: string; topicId: string }[];
 }
 
 const MAX_LEARNERS = 2_000;
@@ -82,7 +85,7 @@ export function createQueueCache(maxLearners = MAX_LEARNERS) {
       // Most recently used last, so the oldest is first to go.
       entries.delete(userId);
       entries.set(userId, e);
-      return { due: [...e.due.values()], next: e.next, visits: [...e.visits], done: { ...e.done } };
+      return { due: [...e.due.values()], next: e.next, visits: [...e.visits], done: { ...e.done }, own: [...e.own] };
     },
 
     /** Keeps reads just made, in the same synchronous step as the reads. */
@@ -97,6 +100,7 @@ export function createQueueCache(maxLearners = MAX_LEARNERS) {
         next: reads.next,
         visits: [...reads.visits],
         done: { ...reads.done },
+        own: [...reads.own],
       });
     },
 

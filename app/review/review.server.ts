@@ -27,6 +27,7 @@ import {
 import { settingsForKind, type SchedulingKind } from "~/domain/handoff";
 import { bumpEpoch, isBackdated } from "~/progress/days.server";
 import { getSettings } from "~/settings/settings.server";
+import { isOwnItemId, ownCardIdOf } from "~/own-cards/schema";
 import { createQueueCache, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
 
 export type { DayCounts };
@@ -174,7 +175,7 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
       const existing = (yield get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId)) as Row | undefined;
       if (existing) return duplicateOf(existing);
       // The course in memory is the content: an id it does not know is unknown or retired.
-      if (!getContentItem(input.itemId)) return { status: "not-found" };
+      if (isOwnItemId(input.itemId) ? !(yield ownCardStatement(userId, input.itemId)) : !getContentItem(input.itemId)) return { status: "not-found" };
       const row = (yield get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId)) as Row | undefined;
       const p = planReview(userId, row, input, now, dayStart, scheduler);
       if (p.kind !== "write") return p.result;
@@ -239,7 +240,7 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
     ),
   ))!;
   if (found.logId !== null) return duplicateOf({ id: found.logId, stateAfter: found.stateAfter });
-  if (!getContentItem(input.itemId)) return { status: "not-found" };
+  if (isOwnItemId(input.itemId) ? !(await sql.get(ownCardStatement(userId, input.itemId))) : !getContentItem(input.itemId)) return { status: "not-found" };
   const p = planReview(userId, found.version === null ? undefined : found, input, now, dayStart, scheduler);
   if (p.kind !== "write") return p.result;
   const typed = PG_STATE_TYPES.map((t) => `?::${t}`);
@@ -255,6 +256,11 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
   // A review dated in the past may land on a day the progress pages keep (progress/days.server.ts); rare, so a round trip of its own.
   if (isBackdated(p.at, now.getTime())) await sql.run(bumpEpoch(userId));
   return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
+}
+
+/** The learner's own card behind an "own:<id>" item, if it is theirs (ADR 025): validated per learner, not from the course. */
+function ownCardStatement(userId: string, itemId: string): Statement {
+  return get(`SELECT 1 AS "ok" FROM "OwnCard" WHERE "id" = ? AND "userId" = ?`, ownCardIdOf(itemId), userId);
 }
 
 /** Quiz questions are answered, everything else rated (ADR 017). */
@@ -376,10 +382,14 @@ export interface LearnerQueue extends Queue {
  * cards), checked against the learner's states a chunk at a time, so the cost
  * stays small however many items the learner has already seen elsewhere.
  */
-async function newCards(userId: string, openedTopics: Set<string>, limit: number): Promise<{ id: string; version: number }[]> {
-  const candidates = getCourse()
-    .course.topics.filter((t) => openedTopics.has(t.slug))
-    .flatMap((t) => t.cards.map((c) => c.id));
+async function newCards(userId: string, openedTopics: Set<string>, own: QueueReads["own"], limit: number): Promise<{ id: string; version: number }[]> {
+  // The learner's own cards come after the course cards of their lesson, whether or not it counts as opened (they wrote them).
+  const ownOf = new Map<string, string[]>();
+  for (const o of own) ownOf.set(o.topicId, [...(ownOf.get(o.topicId) ?? []), o.itemId]);
+  const topics = getCourse().course.topics;
+  const candidates = topics.flatMap((t) => [...(openedTopics.has(t.slug) ? t.cards.map((c) => c.id) : []), ...(ownOf.get(t.slug) ?? [])]);
+  const courseTopics = new Set(topics.map((t) => t.slug));
+  for (const o of own) if (!courseTopics.has(o.topicId)) candidates.push(o.itemId);
   const out: { id: string; version: number }[] = [];
   const sql = getSql();
   // PostgreSQL: one round trip with the whole list as an array; SQLite (in process, no round trips): chunks of bound parameters.
@@ -417,18 +427,20 @@ async function queueReads(userId: string, w: QueueWindow, { useCache = true } = 
   const statements = [
     all(`SELECT "itemId", ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0`, userId, w.horizon),
     get(
-      `SELECT s."due" FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1`,
+      `SELECT s."due" FROM "ItemState" s LEFT JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1`,
       userId,
       w.horizon,
     ),
     all(`SELECT "topicId" FROM "LessonVisit" WHERE "userId" = ?`, userId),
     countsStatement(userId, w.dayStart, w.dayEnd),
+    all(`SELECT "id", "topicId" FROM "OwnCard" WHERE "userId" = ? ORDER BY "createdAt", "id"`, userId),
   ] as const;
-  const toReads = ([due, next, visits, counts]: StepResult[]): QueueReads => ({
+  const toReads = ([due, next, visits, counts, own]: StepResult[]): QueueReads => ({
     due: (due as Row[]).map((r) => ({ itemId: String(r.itemId), state: stateFromRow(r), version: Number(r.version) })),
     next: next ? toDate((next as Row).due) : null,
     visits: (visits as Row[]).map((v) => String(v.topicId)),
     done: countsFromRows(counts as Row[]),
+    own: (own as Row[]).map((o) => ({ itemId: `own:${String(o.id)}`, topicId: String(o.topicId) })),
   });
   const stamp = sql.changeStamp();
   if (stamp === null) return pgQueueReads(userId, w, toReads);
@@ -460,9 +472,10 @@ async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: S
   const rows = await getSql().all(
     all(
       `SELECT 'due' AS "k", "itemId", ${stateCols}, "version", ${tail(`NULL::text AS "topicId"`, `NULL::integer AS "prevState"`, `NULL::integer AS "n"`)} FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0
-       UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1)
+       UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s LEFT JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1)
        UNION ALL SELECT 'visit', NULL::text, ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "LessonVisit" WHERE "userId" = ?
-       UNION ALL SELECT 'count', NULL::text, ${nullState}, NULL::integer, ${tail("NULL::text", `"prevState"`, "CAST(count(*) AS INTEGER)")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"`,
+       UNION ALL SELECT 'count', NULL::text, ${nullState}, NULL::integer, ${tail("NULL::text", `"prevState"`, "CAST(count(*) AS INTEGER)")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"
+       UNION ALL (SELECT 'own', "id", ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "OwnCard" WHERE "userId" = ? ORDER BY "createdAt", "id")`,
       userId,
       w.horizon,
       userId,
@@ -472,11 +485,12 @@ async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: S
       w.dayStart,
       w.dayEnd,
       false,
+      userId,
     ),
   );
   const of = (k: string) => rows.filter((r) => r.k === k);
   const counts = of("count").map((r) => ({ prevState: r.prevState, n: r.n }));
-  return toReads([of("due"), of("next")[0], of("visit"), counts]);
+  return toReads([of("due"), of("next")[0], of("visit"), counts, of("own").map((r) => ({ id: r.itemId, topicId: r.topicId }))]);
 }
 
 /** The learner's queue right now, from a few indexed queries (never their whole log). */
@@ -485,14 +499,15 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
   const scheduler = schedulerFor(settings);
   const horizon = new Date(Math.max(day.end.getTime(), now.getTime() + 20 * 60 * 1000));
-  const { due: dueRows, next: nextAfterHorizon, visits, done } = await queueReads(userId, { dayStart: day.start, dayEnd: day.end, horizon }, options);
+  const { due: dueRows, next: nextAfterHorizon, visits, done, own } = await queueReads(userId, { dayStart: day.start, dayEnd: day.end, horizon }, options);
   const newRoom = Math.max(0, settings.newPerDay - done.newDone);
-  const newItems = newRoom > 0 ? await newCards(userId, new Set(visits), newRoom) : [];
+  const newItems = newRoom > 0 ? await newCards(userId, new Set(visits), own, newRoom) : [];
   const versions = new Map<string, number>();
   const states = new Map<string, MemoryState>();
   const queueStates = [];
+  const ownIds = new Set(own.map((o) => o.itemId));
   for (const { itemId, state, version } of dueRows) {
-    if (!getContentItem(itemId)) continue; // retired from the course
+    if (!getContentItem(itemId) && !ownIds.has(itemId)) continue; // retired from the course, or an own card deleted
     versions.set(itemId, version);
     states.set(itemId, state);
     queueStates.push({ itemId, state, retrievability: scheduler.retrievability(state, now) });

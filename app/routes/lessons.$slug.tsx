@@ -7,6 +7,8 @@ import { notFound } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { clock } from "~/utils/clock.server";
 import { LessonBody } from "~/components/lesson-body";
+import { AddOwnCard } from "~/own-cards/own-card-form";
+import { listOwnCards, presentOwnCard } from "~/own-cards/own-cards.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? pageTitle(data.title, data.summary) : pageTitle("Lesson not found");
@@ -29,6 +31,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     counts: { cards: topic.cards.length, questions: topic.questions.length, exercises: topic.exercises.length, resources: topic.resources.length },
     page,
     signedIn: user !== null,
+    // The learner's own cards in this lesson, by section (ADR 025).
+    ownCards: user ? (await listOwnCards(user.id, topic.slug)).map(presentOwnCard).map(({ id, section, frontHtml, backHtml }) => ({ id, section, frontHtml, backHtml })) : [],
     previous: neighbour(topics[index - 1]),
     next: neighbour(topics[index + 1]),
   };
@@ -68,7 +72,14 @@ export default function Lesson() {
           </nav>
         ) : null}
         <div className="prose">
-          <LessonBody segments={data.page.segments} />
+          <LessonBody
+            segments={data.page.segments}
+            sectionEnd={
+              data.signedIn
+                ? (anchor, heading) => <AddOwnCard topic={data.slug} section={anchor} heading={heading} cards={data.ownCards.filter((c) => c.section === anchor)} />
+                : undefined
+            }
+          />
           <section className="lesson-end" aria-labelledby="lesson-end-title">
             <h2 id="lesson-end-title">Check what you learned</h2>
             <div className="cta-row">
