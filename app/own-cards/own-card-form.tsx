@@ -64,9 +64,7 @@ export function AddOwnCard({ topic, section, heading, cards }: { topic: string; 
       </details>
       {cards.length > 0 ? (
         <details className="widget-details">
-          <summary>
-            Your cards here ({cards.length})
-          </summary>
+          <summary>{`Your cards here (${cards.length})`}</summary>
           <ul className="own-card-list">
             {cards.map((c) => (
               <li key={c.id}>

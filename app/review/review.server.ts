@@ -383,13 +383,13 @@ export interface LearnerQueue extends Queue {
  * stays small however many items the learner has already seen elsewhere.
  */
 async function newCards(userId: string, openedTopics: Set<string>, own: QueueReads["own"], limit: number): Promise<{ id: string; version: number }[]> {
-  // The learner's own cards come after the course cards of their lesson, whether or not it counts as opened (they wrote them).
-  const ownOf = new Map<string, string[]>();
-  for (const o of own) ownOf.set(o.topicId, [...(ownOf.get(o.topicId) ?? []), o.itemId]);
-  const topics = getCourse().course.topics;
-  const candidates = topics.flatMap((t) => [...(openedTopics.has(t.slug) ? t.cards.map((c) => c.id) : []), ...(ownOf.get(t.slug) ?? [])]);
-  const courseTopics = new Set(topics.map((t) => t.slug));
-  for (const o of own) if (!courseTopics.has(o.topicId)) candidates.push(o.itemId);
+  // The learner's own cards come first, in the order written: they chose to learn them (ADR 025).
+  const candidates = [
+    ...own.map((o) => o.itemId),
+    ...getCourse()
+      .course.topics.filter((t) => openedTopics.has(t.slug))
+      .flatMap((t) => t.cards.map((c) => c.id)),
+  ];
   const out: { id: string; version: number }[] = [];
   const sql = getSql();
   // PostgreSQL: one round trip with the whole list as an array; SQLite (in process, no round trips): chunks of bound parameters.

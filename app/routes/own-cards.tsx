@@ -15,8 +15,9 @@ import { pageTitle } from "~/utils/meta";
 
 export const meta: MetaFunction = () => pageTitle("Your cards");
 
+/** Nothing to read: the page only shows a refusal (a GET here shows where to manage cards). A redirect here would also replace the action's 4xx page. */
 export async function loader() {
-  return redirect("/account/data#own-cards");
+  return null;
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -34,7 +35,7 @@ export default function OwnCardRefused() {
     <div className="account">
       <h1>Your card was not saved</h1>
       <p className="form-error" role="alert">
-        {result && !result.ok ? result.error : "Nothing was changed."}
+        {result && !result.ok ? result.error : "Nothing was changed. Your cards are listed on your data page."}
       </p>
       <p>
         <Link to={result?.back ?? "/account/data#own-cards"}>Go back and try again</Link>
