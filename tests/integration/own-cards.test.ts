@@ -10,6 +10,7 @@ import { unzip } from "../../app/data-transfer/zip.server";
 import { Client, signUp, startServer, type TestServer } from "./harness";
 
 let server: TestServer;
+let fresh: TestServer;
 let a: Client;
 let b: Client;
 let aId: string;
@@ -33,7 +34,7 @@ const addCard = (c: Client, fields: Record<string, string>) =>
   c.post("/own-cards", { intent: "add", topic: "attention", section, front: FRONT, back: BACK, returnTo: `/lessons/attention#${section}`, ...fields });
 
 beforeAll(async () => {
-  server = await startServer();
+  [server, fresh] = await Promise.all([startServer(), startServer()]);
   a = new Client(server.url);
   b = new Client(server.url);
   aId = (await signUp(a)).id;
@@ -41,7 +42,7 @@ beforeAll(async () => {
   const page = await (await a.get("/lessons/attention")).text();
   section = /name="section" value="([^"]+)"/.exec(page)![1]!;
 }, 60_000);
-afterAll(async () => server?.stop());
+afterAll(async () => Promise.all([server?.stop(), fresh?.stop()]));
 
 describe("an own card", () => {
   it("is created from a lesson section's form, once however often the form is sent", async () => {
@@ -153,8 +154,7 @@ describe("an own card", () => {
     expect(await refused.text()).toMatch(/belong to another account/);
     expect(await ownCount(bId)).toBe(0);
 
-    const fresh = await startServer();
-    try {
+    {
       const c = new Client(fresh.url);
       const cId = (await signUp(c)).id;
       for (let i = 0; i < 2; i++) {
@@ -170,8 +170,6 @@ describe("an own card", () => {
       );
       // And it is reviewable there.
       expect((await view(c)).some((e) => e.itemId === `own:${cardId}`) || (await fresh.one("SELECT 1 AS ok FROM ItemState WHERE itemId = ?", `own:${cardId}`)) !== undefined).toBe(true);
-    } finally {
-      await fresh.stop();
     }
   }, 60_000);
 
