@@ -9,15 +9,42 @@ const WIDGETS: Record<string, { component: React.LazyExoticComponent<() => JSX.E
   tokenizer: { component: Tokenizer, label: "Tokenizer playground" },
 };
 
-/** Server-rendered lesson HTML, with interactive widgets where the lesson places them. */
-export function LessonBody({ segments }: { segments: Segment[] }) {
+type Part = Segment | { type: "section-end"; anchor: string; heading: string };
+
+/** The segments with a marker after each section (an h2 and what follows it, up to the next h2). */
+export function withSectionEnds(segments: Segment[]): Part[] {
+  const out: Part[] = [];
+  let current: { anchor: string; heading: string } | null = null;
+  for (const s of segments) {
+    if (s.type !== "html") {
+      out.push(s);
+      continue;
+    }
+    for (const piece of s.html.split(/(?=<h2 id=")/)) {
+      const m = /^<h2 id="([^"]+)"[^>]*>([\s\S]*?)<\/h2>/.exec(piece);
+      if (m) {
+        if (current) out.push({ type: "section-end", ...current });
+        current = { anchor: m[1]!, heading: m[2]!.replace(/<[^>]+>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").trim() };
+      }
+      if (piece.trim()) out.push({ type: "html", html: piece });
+    }
+  }
+  if (current) out.push({ type: "section-end", ...current });
+  return out;
+}
+
+/** Server-rendered lesson HTML, with interactive widgets where the lesson places them (and, if given, something at the end of each section). */
+export function LessonBody({ segments, sectionEnd }: { segments: Segment[]; sectionEnd?: (anchor: string, heading: string) => React.ReactNode }) {
+  const parts: Part[] = sectionEnd ? withSectionEnds(segments) : segments;
   return (
     <>
-      {segments.map((s, i) =>
+      {parts.map((s, i) =>
         s.type === "html" ? (
           <div key={i} dangerouslySetInnerHTML={{ __html: s.html }} />
-        ) : (
+        ) : s.type === "widget" ? (
           <Widget key={i} name={s.name} />
+        ) : (
+          <div key={i}>{sectionEnd?.(s.anchor, s.heading)}</div>
         ),
       )}
     </>

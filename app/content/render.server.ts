@@ -189,3 +189,37 @@ export function createRenderer(ctx: RenderContext) {
     },
   };
 }
+
+/**
+ * Markdown a learner wrote (their own cards), to HTML that cannot carry markup
+ * of its own: raw HTML is shown as text, links go only to http(s) addresses,
+ * images become their alt text, and there are no widgets or resource cards.
+ * Math as on the site (KaTeX, `trust` off) or left for Anki's MathJax.
+ */
+export function renderUntrusted(md: string, math: MathOutput = "katex"): string {
+  const marked = new Marked({ gfm: true });
+  marked.use({
+    extensions: mathExtensions(math),
+    renderer: {
+      html({ text }: Tokens.HTML | Tokens.Tag) {
+        return escapeHtml(text);
+      },
+      heading({ tokens }: Tokens.Heading) {
+        return `<p><strong>${this.parser.parseInline(tokens)}</strong></p>\n`;
+      },
+      code({ text, lang }: Tokens.Code) {
+        const language = (lang ?? "").split(/\s/)[0] || "plaintext";
+        const html = hljs.getLanguage(language) ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
+        return `<pre class="code" tabindex="0"><code class="hljs">${html}</code></pre>\n`;
+      },
+      link({ href, tokens }: Tokens.Link) {
+        const inner = this.parser.parseInline(tokens);
+        return /^https?:\/\//i.test(href) ? `<a href="${escapeHtml(href)}" rel="noopener noreferrer nofollow">${inner}</a>` : inner;
+      },
+      image({ text }: Tokens.Image) {
+        return escapeHtml(text);
+      },
+    },
+  });
+  return marked.parse(md, { async: false }) as string;
+}

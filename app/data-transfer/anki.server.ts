@@ -6,7 +6,9 @@
 import crypto from "node:crypto";
 import Database from "better-sqlite3";
 import { getCourse } from "~/content/course.server";
-import { createRenderer } from "~/content/render.server";
+import { createRenderer, renderUntrusted } from "~/content/render.server";
+import { listOwnCards } from "~/own-cards/own-cards.server";
+import { ownItemId } from "~/own-cards/schema";
 import { getDb } from "~/db/client.server";
 import { ankiCard, ankiTag, checksumFromSha1Hex, collectionStart, revlogRows, stripHtml, toAnkiCsv, type CsvNote, type ReviewLike, type StateLike } from "~/domain/anki";
 import { getSettings } from "~/settings/settings.server";
@@ -54,10 +56,11 @@ const parsedState = (json: string): { due: Date; scheduledDays: number; state: n
 export async function exportNotes(userId: string): Promise<ExportNote[]> {
   const { course } = getCourse();
   const db = getDb();
-  const [states, logs, retired] = await Promise.all([
-    db.itemState.findMany({ where: { userId, item: { kind: "card" } } }),
+  const [states, logs, retired, own] = await Promise.all([
+    db.itemState.findMany({ where: { userId } }),
     db.reviewLog.findMany({ where: { userId, kind: "review", undone: false }, orderBy: { id: "asc" } }),
     db.item.findMany({ where: { kind: "card", retiredAt: { not: null } }, select: { id: true } }),
+    listOwnCards(userId),
   ]);
   const gone = new Set(retired.map((r) => r.id));
   const stateOf = new Map(states.map((s) => [s.itemId, s]));
@@ -84,6 +87,21 @@ export async function exportNotes(userId: string): Promise<ExportNote[]> {
         tags: [ankiTag("attention-span", topic.slug), ...card.tags.map((t) => ankiTag("concept", t))],
         state: stateOf.get(card.id),
         reviews: reviewsOf.get(card.id) ?? [],
+      });
+    }
+    // The learner's own cards, after the course's in their lesson's deck: a note of their own, tagged "own" (ADR 025).
+    for (const card of own.filter((c) => c.topicId === topic.slug)) {
+      const itemId = ownItemId(card.id);
+      notes.push({
+        itemId,
+        guid: `attention-span:${itemId}`,
+        front: renderUntrusted(card.front, "mathjax"),
+        back: renderUntrusted(card.back, "mathjax"),
+        deck,
+        deckId: DECK_ID_BASE + topic.position,
+        tags: ["own", ankiTag("attention-span", topic.slug)],
+        state: stateOf.get(itemId),
+        reviews: reviewsOf.get(itemId) ?? [],
       });
     }
   }

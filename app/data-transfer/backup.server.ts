@@ -11,6 +11,7 @@ import { z } from "zod";
 import { getCourse } from "~/content/course.server";
 import { getDb } from "~/db/client.server";
 import { exportUserData } from "~/auth/users.server";
+import { CardText, isOwnItemId, MAX_OWN_CARDS, ownItemId } from "~/own-cards/schema";
 
 export const EXPORT_FORMAT = "attention-span-export";
 export const EXPORT_FORMAT_VERSION = 1;
@@ -33,7 +34,14 @@ export function courseVersion(): string {
 }
 
 export async function exportBackup(userId: string) {
-  return { format: EXPORT_FORMAT, formatVersion: EXPORT_FORMAT_VERSION, courseVersion: courseVersion(), ...(await exportUserData(userId)) };
+  const [data, ownCards] = await Promise.all([exportUserData(userId), getDb().ownCard.findMany({ where: { userId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] })]);
+  return {
+    format: EXPORT_FORMAT,
+    formatVersion: EXPORT_FORMAT_VERSION,
+    courseVersion: courseVersion(),
+    ...data,
+    ownCards: ownCards.map(({ id, topicId, section, front, back, createdAt, updatedAt }) => ({ id, topicId, section, front, back, createdAt, updatedAt })),
+  };
 }
 
 // ---- the file, as zod sees it (only what an import restores is checked strictly) ----
@@ -151,6 +159,15 @@ const BackupFile = z.object({
     .array(z.object({ itemId: Id, code: z.string().max(200_000), revealedAt: DateStr.nullable(), updatedAt: DateStr }))
     .max(10_000)
     .default([]),
+  // The learner's own cards (ADR 025); files from before them have none.
+  ownCards: z
+    .array(
+      z
+        .object({ id: Id, topicId: Id, section: z.string().max(200), createdAt: DateStr, updatedAt: DateStr })
+        .and(CardText),
+    )
+    .max(MAX_OWN_CARDS)
+    .default([]),
 });
 export type BackupFile = z.infer<typeof BackupFile>;
 
@@ -203,10 +220,18 @@ export function parseBackup(text: string): BackupFile {
 /** Restores a parsed file into the learner's account, all or nothing. */
 export async function importBackup(userId: string, file: BackupFile): Promise<ImportSummary> {
   const db = getDb();
+  // Own cards: a card id held by another learner here is not this learner's to restore.
+  const ownHere = await db.ownCard.findMany({ where: { id: { in: file.ownCards.map((c) => c.id) } }, select: { id: true, userId: true, updatedAt: true } });
+  if (ownHere.some((c) => c.userId !== userId)) throw new ImportError("This export's own cards belong to another account on this server. Nothing was imported.");
+  const ownUpdated = new Map(ownHere.map((c) => [c.id, c.updatedAt]));
+  const ownKnown = new Set([...file.ownCards.map((c) => ownItemId(c.id)), ...(await db.ownCard.findMany({ where: { userId }, select: { id: true } })).map((c) => ownItemId(c.id))]);
+  const strayOwn = file.itemStates.find((s) => isOwnItemId(s.itemId) && !ownKnown.has(s.itemId));
+  if (strayOwn) throw new ImportError(`This export schedules a card of your own that it does not hold (${strayOwn.itemId}). Nothing was imported.`);
   const itemIds = [
     ...new Set([
-      ...file.itemStates.map((s) => s.itemId),
-      ...file.reviewLogs.map((l) => l.itemId),
+      // Own items are checked above; the reviews of a deleted own card are history and come along.
+      ...file.itemStates.map((s) => s.itemId).filter((id) => !isOwnItemId(id)),
+      ...file.reviewLogs.map((l) => l.itemId).filter((id) => !isOwnItemId(id)),
       ...file.quizAnswers.map((a) => a.itemId),
       ...file.exerciseAttempts.map((a) => a.itemId),
       ...file.exerciseDrafts.map((d) => d.itemId),
@@ -228,6 +253,15 @@ export async function importBackup(userId: string, file: BackupFile): Promise<Im
       const newVisits = visits.filter((v) => !haveVisits.has(v.topicId));
       if (newVisits.length) await tx.lessonVisit.createMany({ data: newVisits.map((v) => ({ userId, topicId: v.topicId, firstOpened: v.firstOpened })) });
       summary.visitsAdded = newVisits.length;
+
+      for (const c of file.ownCards) {
+        const here = ownUpdated.get(c.id);
+        if (here && here.getTime() >= c.updatedAt.getTime()) continue;
+        const { id, ...fields } = c;
+        if (here) await tx.ownCard.update({ where: { id }, data: fields });
+        else await tx.ownCard.create({ data: { id, userId, ...fields } });
+        summary.otherAdded++;
+      }
 
       // Reviews in their original order, written in batches; an undo points at the new id of the review it rolled back.
       const existing = await tx.reviewLog.findMany({ where: { userId }, select: { id: true, clientId: true } });

@@ -5,6 +5,8 @@
 import { z } from "zod";
 import { formNumber } from "~/utils/fields";
 import { getContentItem } from "~/content/course.server";
+import { getOwnCard, ownCardsByIds } from "~/own-cards/own-cards.server";
+import { isOwnItemId, ownCardIdOf } from "~/own-cards/schema";
 import { gradeAnswer, ratingForAnswer } from "~/domain/quiz-grading";
 import { feedbackFor, questionSpec, rawAnswerFromForm, resolveAnswer, type Feedback } from "~/quiz/present.server";
 import { getQueue, recordReview, schedulerFor, undoLastReview, type ReviewResult, type Settings } from "./review.server";
@@ -74,7 +76,7 @@ export async function applyReviewAction(
   if (intent.data.intent === "rate") {
     const parsed = RateSchema.safeParse(fields);
     if (!parsed.success) return { ok: false, httpStatus: 400, error: firstError(parsed.error) };
-    const item = getContentItem(parsed.data.itemId);
+    const item = isOwnItemId(parsed.data.itemId) ? ((await getOwnCard(userId, ownCardIdOf(parsed.data.itemId))) && { kind: "card" }) : getContentItem(parsed.data.itemId);
     if (!item) return { ok: false, httpStatus: 404, error: "No such item." };
     if (item.kind !== "card") return { ok: false, httpStatus: 400, error: "Only flashcards are rated directly; answer questions and exercises instead." };
     // The client's time is kept within bounds in recordReview (domain/review-time.ts).
@@ -122,9 +124,12 @@ export async function reviewView(userId: string, now = new Date(), limit = 30, s
   const queue = await getQueue(userId, now, settings);
   const scheduler = schedulerFor(queue.settings);
   const entries: Presented[] = [];
+  // The learner's own cards among the head of the queue, read in one query (ADR 025).
+  const ownIds = queue.entries.filter((e) => isOwnItemId(e.itemId)).map((e) => ownCardIdOf(e.itemId));
+  const own = new Map((ownIds.length ? await ownCardsByIds(userId, ownIds) : []).map((c) => [c.itemId, c]));
   for (const e of queue.entries) {
     if (entries.length >= limit) break;
-    const p = present(userId, e, queue.versions.get(e.itemId) ?? 0, queue.states.get(e.itemId), scheduler, now, queue.settings.leechThreshold);
+    const p = present(userId, e, queue.versions.get(e.itemId) ?? 0, queue.states.get(e.itemId), scheduler, now, queue.settings.leechThreshold, own);
     if (p) entries.push(p);
   }
   return { entries, counts: queue.counts, remaining: queue.entries.length, nextDue: queue.nextDue?.toISOString() ?? null };

@@ -36,6 +36,8 @@ export interface QueueReads {
   visits: string[];
   done: DayCounts;
   touched: string[];
+  /** The learner's own cards (ADR 025), in the order they were written. */
+  own: { itemId: string; topicId: string }[];
 }
 
 export interface QueueWindow {
@@ -53,6 +55,7 @@ interface Entry {
   visits: string[];
   done: DayCounts;
   touched: Set<string>;
+  own: { itemId: string; topicId: string }[];
 }
 
 const MAX_LEARNERS = 2_000;
@@ -84,7 +87,7 @@ export function createQueueCache(maxLearners = MAX_LEARNERS) {
       // Most recently used last, so the oldest is first to go.
       entries.delete(userId);
       entries.set(userId, e);
-      return { due: [...e.due.values()], next: e.next, visits: [...e.visits], done: { ...e.done }, touched: [...e.touched] };
+      return { due: [...e.due.values()], next: e.next, visits: [...e.visits], done: { ...e.done }, touched: [...e.touched], own: [...e.own] };
     },
 
     /** Keeps reads just made, in the same synchronous step as the reads. */
@@ -100,6 +103,7 @@ export function createQueueCache(maxLearners = MAX_LEARNERS) {
         visits: [...reads.visits],
         done: { ...reads.done },
         touched: new Set(reads.touched),
+        own: [...reads.own],
       });
     },
 

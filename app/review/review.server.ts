@@ -30,6 +30,7 @@ import { getSettings } from "~/settings/settings.server";
 import { noteReview } from "~/optimizer/jobs.server";
 import { balanceStep } from "./load-balance.server";
 import { courseSiblingKeys } from "./siblings.server";
+import { isOwnItemId, ownCardIdOf } from "~/own-cards/schema";
 import { createQueueCache, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
 
 export type { DayCounts };
@@ -181,7 +182,7 @@ export async function recordReview(userId: string, input: ReviewInput, now = new
       const existing = (yield get(`SELECT "id", "stateAfter" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, input.clientId)) as Row | undefined;
       if (existing) return duplicateOf(existing);
       // The course in memory is the content: an id it does not know is unknown or retired.
-      if (!getContentItem(input.itemId)) return { status: "not-found" };
+      if (isOwnItemId(input.itemId) ? !(yield ownCardStatement(userId, input.itemId)) : !getContentItem(input.itemId)) return { status: "not-found" };
       const row = (yield get(`SELECT ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "itemId" = ?`, userId, input.itemId)) as Row | undefined;
       const planned = planReview(userId, row, input, now, dayStart, scheduler);
       if (planned.kind !== "write") return planned.result;
@@ -254,7 +255,7 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
     ),
   ))!;
   if (found.logId !== null) return duplicateOf({ id: found.logId, stateAfter: found.stateAfter });
-  if (!getContentItem(input.itemId)) return { status: "not-found" };
+  if (isOwnItemId(input.itemId) ? !(await sql.get(ownCardStatement(userId, input.itemId))) : !getContentItem(input.itemId)) return { status: "not-found" };
   const planned = planReview(userId, found.version === null ? undefined : found, input, now, dayStart, scheduler);
   if (planned.kind !== "write") return planned.result;
   const balance = balanceStep(userId, input.itemId, settings, scheduler, planned.before, planned.after, planned.at, input.rating);
@@ -271,6 +272,11 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
   if (!log) return settle(userId, input);
   // No epoch bump: a review lands on today (clampReviewTime), never on a kept day (progress/days.server.ts).
   return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
+}
+
+/** The learner's own card behind an "own:<id>" item, if it is theirs (ADR 025): validated per learner, not from the course. */
+function ownCardStatement(userId: string, itemId: string): Statement {
+  return get(`SELECT 1 AS "ok" FROM "OwnCard" WHERE "id" = ? AND "userId" = ?`, ownCardIdOf(itemId), userId);
 }
 
 /** Quiz questions are answered, everything else rated (ADR 017). */
@@ -392,10 +398,14 @@ export interface LearnerQueue extends Queue {
  * cards), checked against the learner's states a chunk at a time, so the cost
  * stays small however many items the learner has already seen elsewhere.
  */
-async function newCards(userId: string, openedTopics: Set<string>, limit: number): Promise<{ id: string; version: number }[]> {
-  const candidates = getCourse()
-    .course.topics.filter((t) => openedTopics.has(t.slug))
-    .flatMap((t) => t.cards.map((c) => c.id));
+async function newCards(userId: string, openedTopics: Set<string>, own: QueueReads["own"], limit: number): Promise<{ id: string; version: number }[]> {
+  // The learner's own cards come first, in the order written: they chose to learn them (ADR 025).
+  const candidates = [
+    ...own.map((o) => o.itemId),
+    ...getCourse()
+      .course.topics.filter((t) => openedTopics.has(t.slug))
+      .flatMap((t) => t.cards.map((c) => c.id)),
+  ];
   const out: { id: string; version: number }[] = [];
   const sql = getSql();
   // PostgreSQL: one round trip with the whole list as an array; SQLite (in process, no round trips): chunks of bound parameters.
@@ -434,7 +444,7 @@ async function queueReads(userId: string, w: QueueWindow, { useCache = true } = 
     // Suspended items leave every queue (ADR 027).
     all(`SELECT "itemId", ${STATE_COLUMNS}, "version" FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0 AND "suspended" = ?`, userId, w.horizon, false),
     get(
-      `SELECT s."due" FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND s."suspended" = ? AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1`,
+      `SELECT s."due" FROM "ItemState" s LEFT JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND s."suspended" = ? AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1`,
       userId,
       w.horizon,
       false,
@@ -443,13 +453,15 @@ async function queueReads(userId: string, w: QueueWindow, { useCache = true } = 
     countsStatement(userId, w.dayStart, w.dayEnd),
     // Items reviewed today, from any source: their siblings wait (domain/siblings.ts).
     all(`SELECT DISTINCT "itemId" FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ?`, userId, w.dayStart, w.dayEnd, false),
+    all(`SELECT "id", "topicId" FROM "OwnCard" WHERE "userId" = ? ORDER BY "createdAt", "id"`, userId),
   ] as const;
-  const toReads = ([due, next, visits, counts, touched]: StepResult[]): QueueReads => ({
+  const toReads = ([due, next, visits, counts, touched, own]: StepResult[]): QueueReads => ({
     due: (due as Row[]).map((r) => ({ itemId: String(r.itemId), state: stateFromRow(r), version: Number(r.version) })),
     next: next ? toDate((next as Row).due) : null,
     visits: (visits as Row[]).map((v) => String(v.topicId)),
     done: countsFromRows(counts as Row[]),
     touched: (touched as Row[]).map((t) => String(t.itemId)),
+    own: (own as Row[]).map((o) => ({ itemId: `own:${String(o.id)}`, topicId: String(o.topicId) })),
   });
   const stamp = sql.changeStamp();
   if (stamp === null) return pgQueueReads(userId, w, toReads);
@@ -481,10 +493,11 @@ async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: S
   const rows = await getSql().all(
     all(
       `SELECT 'due' AS "k", "itemId", ${stateCols}, "version", ${tail(`NULL::text AS "topicId"`, `NULL::integer AS "prevState"`, `NULL::integer AS "n"`)} FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0 AND "suspended" = false
-       UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND s."suspended" = false AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1)
+       UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s LEFT JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND s."suspended" = false AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1)
        UNION ALL SELECT 'visit', NULL::text, ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "LessonVisit" WHERE "userId" = ?
        UNION ALL SELECT 'count', NULL::text, ${nullState}, NULL::integer, ${tail("NULL::text", `"prevState"`, "CAST(count(*) AS INTEGER)")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"
-       UNION ALL SELECT DISTINCT 'touched', "itemId", ${nullState}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = false`,
+       UNION ALL SELECT DISTINCT 'touched', "itemId", ${nullState}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = false
+       UNION ALL (SELECT 'own', "id", ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "OwnCard" WHERE "userId" = ? ORDER BY "createdAt", "id")`,
       userId,
       w.horizon,
       userId,
@@ -497,11 +510,12 @@ async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: S
       userId,
       w.dayStart,
       w.dayEnd,
+      userId,
     ),
   );
   const of = (k: string) => rows.filter((r) => r.k === k);
   const counts = of("count").map((r) => ({ prevState: r.prevState, n: r.n }));
-  return toReads([of("due"), of("next")[0], of("visit"), counts, of("touched")]);
+  return toReads([of("due"), of("next")[0], of("visit"), counts, of("touched"), of("own").map((r) => ({ id: r.itemId, topicId: r.topicId }))]);
 }
 
 /** The learner's queue right now, from a few indexed queries (never their whole log). */
@@ -510,15 +524,16 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
   const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
   const scheduler = schedulerFor(settings);
   const horizon = new Date(Math.max(day.end.getTime(), now.getTime() + 20 * 60 * 1000));
-  const { due: dueRows, next: nextAfterHorizon, visits, done, touched } = await queueReads(userId, { dayStart: day.start, dayEnd: day.end, horizon }, options);
+  const { due: dueRows, next: nextAfterHorizon, visits, done, touched, own } = await queueReads(userId, { dayStart: day.start, dayEnd: day.end, horizon }, options);
   const newRoom = Math.max(0, settings.newPerDay - done.newDone);
   // A few more candidates than the room, so siblings can be spread over days (domain/siblings.ts).
-  const newItems = newRoom > 0 ? await newCards(userId, new Set(visits), newRoom * 2 + 10) : [];
+  const newItems = newRoom > 0 ? await newCards(userId, new Set(visits), own, newRoom * 2 + 10) : [];
   const versions = new Map<string, number>();
   const states = new Map<string, MemoryState>();
   const queueStates = [];
+  const ownIds = new Set(own.map((o) => o.itemId));
   for (const { itemId, state, version } of dueRows) {
-    if (!getContentItem(itemId)) continue; // retired from the course
+    if (!getContentItem(itemId) && !ownIds.has(itemId)) continue; // retired from the course, or an own card deleted
     versions.set(itemId, version);
     states.set(itemId, state);
     queueStates.push({ itemId, state, retrievability: scheduler.retrievability(state, now) });

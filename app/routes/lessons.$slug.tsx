@@ -9,6 +9,8 @@ import { notFound, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { clock } from "~/utils/clock.server";
 import { LessonBody } from "~/components/lesson-body";
+import { AddOwnCard } from "~/own-cards/own-card-form";
+import { listOwnCards, presentOwnCard } from "~/own-cards/own-cards.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? pageTitle(data.title, data.summary) : pageTitle("Lesson not found");
@@ -33,6 +35,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     page,
     signedIn: user !== null,
     enrolled,
+    // The learner's own cards in this lesson, by section (ADR 025).
+    ownCards: user ? (await listOwnCards(user.id, topic.slug)).map(presentOwnCard).map(({ id, section, frontHtml, backHtml }) => ({ id, section, frontHtml, backHtml })) : [],
     previous: neighbour(topics[index - 1]),
     next: neighbour(topics[index + 1]),
   };
@@ -94,7 +98,14 @@ export default function Lesson() {
           </nav>
         ) : null}
         <div className="prose">
-          <LessonBody segments={data.page.segments} />
+          <LessonBody
+            segments={data.page.segments}
+            sectionEnd={
+              data.signedIn
+                ? (anchor, heading) => <AddOwnCard topic={data.slug} section={anchor} heading={heading} cards={data.ownCards.filter((c) => c.section === anchor)} />
+                : undefined
+            }
+          />
           {data.counts.cards > 0 ? (
             <section className="lesson-study" id="flashcards" aria-labelledby="flashcards-title">
               <h2 id="flashcards-title">This lesson's flashcards</h2>
