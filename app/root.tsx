@@ -2,7 +2,6 @@ import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import {
   Links,
   Meta,
-  NavLink,
   Outlet,
   Scripts,
   ScrollRestoration,
@@ -16,6 +15,9 @@ import katexStyles from "katex/dist/katex.min.css?url";
 import appStyles from "./styles/app.css?url";
 import { useNonce } from "./utils/nonce";
 import { getOptionalUser } from "./auth/session.server";
+import { themeFor } from "./theme/theme.server";
+import { SiteHeader } from "./components/site-header";
+import { ThemeToggle, useThemeChoice } from "./components/theme-toggle";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appStyles },
@@ -25,69 +27,33 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getOptionalUser(request);
-  return { user: user ? { id: user.id, username: user.username } : null };
+  return { user: user ? { id: user.id, username: user.username } : null, theme: await themeFor(request, user) };
 }
 
-function Nav() {
-  const data = useRouteLoaderData<typeof loader>("root");
-  const user = data?.user ?? null;
-  return (
-    <header className="site-header">
-      <a className="skip-link" href="#main">
-        Skip to content
-      </a>
-      <nav aria-label="Main" className="site-nav">
-        <NavLink to="/" className="brand" end>
-          Attention Span
-        </NavLink>
-        <ul>
-          <li>
-            <NavLink to="/lessons">Lessons</NavLink>
-          </li>
-          <li>
-            <NavLink to="/exercises">Exercises</NavLink>
-          </li>
-          <li>
-            <NavLink to="/review">Review</NavLink>
-          </li>
-          <li>
-            <NavLink to="/progress">Progress</NavLink>
-          </li>
-          {user ? (
-            <li>
-              <NavLink to="/account">
-                <span className="visually-hidden">Account: </span>
-                {user.username}
-              </NavLink>
-            </li>
-          ) : (
-            <>
-              <li>
-                <NavLink to="/login">Log in</NavLink>
-              </li>
-              <li>
-                <NavLink to="/signup">Sign up</NavLink>
-              </li>
-            </>
-          )}
-        </ul>
-      </nav>
-    </header>
-  );
-}
+/**
+ * Runs before first paint: marks that JavaScript is on, so the header may fold its links
+ * behind the menu button and widgets show "Loading…" rather than "needs JavaScript".
+ */
+const MARK_JS = `document.documentElement.classList.add("js")`;
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
+  const data = useRouteLoaderData<typeof loader>("root");
+  const theme = useThemeChoice();
   return (
-    <html lang="en">
+    // The server renders the chosen theme ("system" leaves it to prefers-color-scheme): no flash (ADR 023).
+    // suppressHydrationWarning: MARK_JS adds a class React did not render.
+    <html lang="en" data-theme={theme} suppressHydrationWarning>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="color-scheme" content={theme === "system" ? "light dark" : theme} />
+        <script nonce={nonce} dangerouslySetInnerHTML={{ __html: MARK_JS }} />
         <Meta />
         <Links />
       </head>
       <body>
-        <Nav />
+        <SiteHeader user={data?.user ?? null} />
         <main id="main" tabIndex={-1}>
           {children}
         </main>
@@ -96,6 +62,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
             Attention Span: learn how large language models work, and keep it learned.{" "}
             <a href="/help/mastery">How mastery is computed</a>
           </p>
+          <ThemeToggle id="footer-theme" />
         </footer>
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />

@@ -37,6 +37,8 @@ export interface SessionUser {
   id: string;
   username: string;
   sessionId: string;
+  /** The learner's theme setting ("system" until they choose); read in the same query, for the root layout. */
+  theme: string;
 }
 
 /** The signed-in learner, or null. An expired or unknown session counts as none. */
@@ -45,10 +47,13 @@ export async function getOptionalUser(request: Request): Promise<SessionUser | n
   if (!sessionId) return null;
   // Every request asks this: plain SQL, not a Prisma round trip (docs/decisions/009-sql-for-the-hot-path.md).
   const row = await getSql().get(
-    get(`SELECT s."expiresAt", u."id", u."username" FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = ?`, sessionId),
+    get(
+      `SELECT s."expiresAt", u."id", u."username", st."theme" FROM "Session" s JOIN "User" u ON u."id" = s."userId" LEFT JOIN "Settings" st ON st."userId" = u."id" WHERE s."id" = ?`,
+      sessionId,
+    ),
   );
   if (!row || toDate(row.expiresAt).getTime() <= Date.now()) return null;
-  return { id: String(row.id), username: String(row.username), sessionId };
+  return { id: String(row.id), username: String(row.username), sessionId, theme: row.theme == null ? "system" : String(row.theme) };
 }
 
 /**

@@ -57,7 +57,14 @@ function Widget({ name }: { name: string }) {
   const Component = widget.component;
   return (
     <section className="widget" aria-label={widget.label}>
-      <Suspense fallback={<p className="muted">Loading the {widget.label.toLowerCase()}…</p>}>
+      <Suspense
+        fallback={
+          <>
+            <p className="muted js-only">Loading the {widget.label.toLowerCase()}…</p>
+            <p className="widget-note no-js-only">The {widget.label.toLowerCase()} runs in your browser, so it needs JavaScript, which is turned off or has not loaded here.</p>
+          </>
+        }
+      >
         <Component />
       </Suspense>
     </section>

@@ -70,7 +70,7 @@ function mathExtensions(output: MathOutput = "katex"): TokenizerAndRendererExten
       renderer: (token) =>
         output === "mathjax"
           ? `<div>\\[${escapeHtml(token.text as string)}\\]</div>\n`
-          : `<div class="math-display">${katex.renderToString(token.text as string, { displayMode: true, throwOnError: false, output: "htmlAndMathml" })}</div>\n`,
+          : `<div class="math-display" tabindex="0" role="group" aria-label="Formula">${katex.renderToString(token.text as string, { displayMode: true, throwOnError: false, output: "htmlAndMathml" })}</div>\n`,
     },
     {
       name: "inlineMath",
@@ -151,7 +151,7 @@ export function createRenderer(ctx: RenderContext) {
         const language = (lang ?? "").split(/\s/)[0] || "plaintext";
         const known = hljs.getLanguage(language);
         const html = known ? hljs.highlight(text, { language, ignoreIllegals: true }).value : escapeHtml(text);
-        return `<pre class="code" tabindex="0"><code class="hljs language-${escapeHtml(language)}">${html}</code></pre>\n`;
+        return `<pre class="code" tabindex="0" role="group" aria-label="Code"><code class="hljs language-${escapeHtml(language)}">${html}</code></pre>\n`;
       },
       link({ href, title, tokens }: Tokens.Link) {
         const inner = this.parser.parseInline(tokens);

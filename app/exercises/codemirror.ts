@@ -10,27 +10,30 @@ import { Compartment, EditorState, Prec, type Extension } from "@codemirror/stat
 import { EditorView, keymap } from "@codemirror/view";
 import { tags } from "@lezer/highlight";
 
-/** CodeMirror's default colours, darkened where they fell under 4.5:1 contrast on white (WCAG AA). */
+/**
+ * CodeMirror's default colours, darkened where they fell under 4.5:1 contrast on white (WCAG AA),
+ * as CSS variables (app.css): the dark theme gives each a light counterpart without a second editor theme.
+ */
 const accessibleHighlight = HighlightStyle.define([
-  { tag: tags.meta, color: "#404740" },
+  { tag: tags.meta, color: "var(--cm-meta)" },
   { tag: tags.link, textDecoration: "underline" },
   { tag: tags.heading, textDecoration: "underline", fontWeight: "bold" },
   { tag: tags.emphasis, fontStyle: "italic" },
   { tag: tags.strong, fontWeight: "bold" },
   { tag: tags.strikethrough, textDecoration: "line-through" },
-  { tag: tags.keyword, color: "#708" },
-  { tag: [tags.atom, tags.bool, tags.url, tags.contentSeparator, tags.labelName], color: "#219" },
-  { tag: [tags.literal, tags.inserted], color: "#164" },
-  { tag: [tags.string, tags.deleted], color: "#a11" },
-  { tag: [tags.regexp, tags.escape, tags.special(tags.string)], color: "#9a3300" },
-  { tag: tags.definition(tags.variableName), color: "#00f" },
-  { tag: tags.local(tags.variableName), color: "#30a" },
-  { tag: [tags.typeName, tags.namespace], color: "#05613d" },
-  { tag: tags.className, color: "#167" },
-  { tag: [tags.special(tags.variableName), tags.macroName], color: "#256" },
-  { tag: tags.definition(tags.propertyName), color: "#00c" },
-  { tag: tags.comment, color: "#7a3c00" },
-  { tag: tags.invalid, color: "#c00" },
+  { tag: tags.keyword, color: "var(--cm-keyword)" },
+  { tag: [tags.atom, tags.bool, tags.url, tags.contentSeparator, tags.labelName], color: "var(--cm-atom)" },
+  { tag: [tags.literal, tags.inserted], color: "var(--cm-literal)" },
+  { tag: [tags.string, tags.deleted], color: "var(--cm-string)" },
+  { tag: [tags.regexp, tags.escape, tags.special(tags.string)], color: "var(--cm-regexp)" },
+  { tag: tags.definition(tags.variableName), color: "var(--cm-def)" },
+  { tag: tags.local(tags.variableName), color: "var(--cm-local)" },
+  { tag: [tags.typeName, tags.namespace], color: "var(--cm-type)" },
+  { tag: tags.className, color: "var(--cm-class)" },
+  { tag: [tags.special(tags.variableName), tags.macroName], color: "var(--cm-special)" },
+  { tag: tags.definition(tags.propertyName), color: "var(--cm-prop)" },
+  { tag: tags.comment, color: "var(--cm-comment)" },
+  { tag: tags.invalid, color: "var(--cm-invalid)" },
 ]);
 
 export interface CodeMirrorOptions {

@@ -19,6 +19,7 @@ import { MemoryModelSection, SimulatorChart } from "~/components/memory-model";
 import { modelView, simulateFor } from "~/optimizer/model.server";
 import { requestFit, resetWeights } from "~/optimizer/jobs.server";
 import { MIN_REVIEWS } from "~/optimizer/policy";
+import { ThemeToggle } from "~/components/theme-toggle";
 
 export const meta: MetaFunction = () => pageTitle("Account and settings");
 
@@ -129,6 +130,12 @@ export default function Account() {
   return (
     <div className="account">
       <h1>Account: {username}</h1>
+
+      <section aria-labelledby="appearance-title" className="form">
+        <h2 id="appearance-title">Appearance</h2>
+        <ThemeToggle id="account-theme" legend="Colour theme" />
+        <p className="hint">System follows your device&apos;s light or dark setting. Your choice is kept with your account, on every device.</p>
+      </section>
 
       <section aria-labelledby="settings-title" className="form">
         <h2 id="settings-title">Study settings</h2>
@@ -276,7 +283,8 @@ function RetentionField({ saved, effects, error }: { saved: number; effects: Ret
           "Enter a value from 0.70 to 0.99 to see what it means."
         )}
       </p>
-      <div className="retention-scroll">
+      {/* Wider than 320 px: it scrolls sideways, so the keyboard must reach it (axe scrollable-region-focusable). */}
+      <div className="retention-scroll" tabIndex={0} role="group" aria-label="Retention table">
       <table className="retention-table">
         <caption>A card rated Good each time, by desired retention (your scheduler). Above 0.95 reviews grow steeply.</caption>
         <thead>

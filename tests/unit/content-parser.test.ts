@@ -515,14 +515,14 @@ describe("createRenderer", () => {
     expect(inline).toContain("<msup>");
     expect(inline).not.toContain("$x^2$");
     const display = html("$$\n\\frac{a}{b}\n$$\n");
-    expect(display).toContain('<div class="math-display">');
+    expect(display).toContain('<div class="math-display" tabindex="0" role="group" aria-label="Formula">');
     expect(display).toContain('class="katex-display"');
     expect(html("It costs $5 and $6.")).not.toContain("katex");
   });
 
   it("highlights a ts code fence on the server", () => {
     const out = html("```ts\nconst x: number = 1;\n```\n");
-    expect(out).toContain('<pre class="code" tabindex="0"><code class="hljs language-ts">');
+    expect(out).toContain('<pre class="code" tabindex="0" role="group" aria-label="Code"><code class="hljs language-ts">');
     expect(out).toContain('<span class="hljs-keyword">const</span>');
     expect(out).toMatch(/<span class="hljs-number">1<\/span>/);
   });

@@ -97,6 +97,10 @@ export default function AttentionHeatmap() {
         queries and keys, and the weights are softmax(QKᵀ{scale ? " / √d_k" : ""}) row by row, with d_k = {D_K}.
       </p>
 
+      <p className="widget-note no-js-only" data-testid="attn-needs-js">
+        The heatmap below is the first example, drawn by the server. Typing a sentence or changing the options recomputes it in your browser, which
+        needs JavaScript (turned off or not loaded here).
+      </p>
       <label htmlFor={`${id}-sentence`}>Sentence (up to {MAX_TOKENS} words)</label>
       <input
         id={`${id}-sentence`}

@@ -8,13 +8,15 @@ interface Vocab {
   id: VocabId;
   label: string;
   size: string;
+  /** What the learner downloads on first use (the built chunk before compression, rounded). */
+  download: string;
   /** Dynamic imports: Vite puts each vocabulary in its own chunk, fetched only when chosen. */
   load: () => Promise<{ default: TiktokenBPE }>;
 }
 
 const VOCABS: Vocab[] = [
-  { id: "gpt2", label: "GPT-2 (r50k/gpt2)", size: "50,257 tokens", load: () => import("js-tiktoken/ranks/gpt2") },
-  { id: "cl100k_base", label: "cl100k_base (GPT-3.5/GPT-4)", size: "100,256 tokens", load: () => import("js-tiktoken/ranks/cl100k_base") },
+  { id: "gpt2", label: "GPT-2 (r50k/gpt2)", size: "50,257 tokens", download: "a 0.5 MB download", load: () => import("js-tiktoken/ranks/gpt2") },
+  { id: "cl100k_base", label: "cl100k_base (GPT-3.5/GPT-4)", size: "100,256 tokens", download: "a 1.1 MB download", load: () => import("js-tiktoken/ranks/cl100k_base") },
 ];
 
 interface Loaded {
@@ -63,7 +65,11 @@ function describe(t: TokenView, total: number): string {
   return `Token ${t.index + 1} of ${total}: ${shown}, id ${t.id}, ${t.bytes.length} byte${t.bytes.length === 1 ? "" : "s"} (${hex(t.bytes)})`;
 }
 
-/** Type text, see it cut into tokens of a real OpenAI vocabulary, with ids and counts. */
+/**
+ * Type text, see it cut into tokens of a real OpenAI vocabulary, with ids and counts.
+ * The vocabulary is a download of its own (a dynamic import), fetched only once the
+ * learner uses the widget (focus, typing, a choice, the button), never with the page.
+ */
 export default function Tokenizer() {
   const id = useId();
   const [text, setText] = useState(EXAMPLE);
@@ -72,6 +78,8 @@ export default function Tokenizer() {
   const [ready, setReady] = useState<Partial<Record<VocabId, Loaded>>>({});
   const [failed, setFailed] = useState<VocabId | null>(null);
   const [attempt, setAttempt] = useState(0);
+  // Set by the first use of the widget; until then no vocabulary is fetched.
+  const [wanted, setWanted] = useState(() => loaded.size > 0);
   const [active, setActive] = useState(0);
   const [shown, setShown] = useState<number | null>(null);
   const chips = useRef(new Map<number, HTMLSpanElement>());
@@ -80,7 +88,7 @@ export default function Tokenizer() {
   const current = ready[vocabId];
 
   useEffect(() => {
-    if (ready[vocabId]) return;
+    if (!wanted || ready[vocabId]) return;
     let live = true;
     setFailed(null);
     loadVocab(VOCABS.find((v) => v.id === vocabId)!).then(
@@ -94,7 +102,8 @@ export default function Tokenizer() {
     return () => {
       live = false;
     };
-  }, [vocabId, ready, attempt]);
+  }, [wanted, vocabId, ready, attempt]);
+  const use = () => setWanted(true);
 
   const deferredText = useDeferredValue(text);
   const tokenised = useMemo(() => {
@@ -123,9 +132,12 @@ export default function Tokenizer() {
   }
 
   return (
-    <div className="widget-body tok">
+    <div className="widget-body tok" onFocus={use} onPointerDown={use}>
       <label htmlFor={`${id}-text`}>Text to tokenise</label>
-      <textarea id={`${id}-text`} rows={4} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} data-testid="tok-input" />
+      <textarea id={`${id}-text`} rows={4} value={text} onChange={(e) => {
+          setText(e.target.value);
+          use();
+        }} spellCheck={false} data-testid="tok-input" />
 
       <fieldset className="widget-radios">
         <legend>Vocabulary</legend>
@@ -159,6 +171,21 @@ export default function Tokenizer() {
           <button type="button" className="secondary widget-small-button" onClick={() => setAttempt((a) => a + 1)}>
             Try again
           </button>
+        </div>
+      ) : !wanted ? (
+        <div className="widget-note" data-testid="tok-idle">
+          <p className="js-only">
+            The {vocab.label} vocabulary ({vocab.size}, {vocab.download}) loads when you use the playground: type in the box, choose a vocabulary, or
+            press the button.
+          </p>
+          <p className="js-only">
+            <button type="button" className="secondary widget-small-button" onClick={use}>
+              Show the tokens
+            </button>
+          </p>
+          <p className="no-js-only" data-testid="tok-needs-js">
+            This playground tokenises text in your browser, so it needs JavaScript, which is turned off or has not loaded here.
+          </p>
         </div>
       ) : !tokenised ? (
         <p className="widget-note" data-testid="tok-loading" aria-busy="true">
