@@ -107,14 +107,18 @@ export function OfflineSupport() {
   function takeOver(worker: ServiceWorker) {
     if (takingOver.current) return;
     takingOver.current = true;
-    // The browser activates the new worker only once the old one has no work in hand (the page
-    // that just loaded may still be being stored); it does not try again by itself: ask until it has.
+    // The browser activates the new worker only once the old one has no work in hand for this page.
     const ask = () => {
       if (worker.state === "installed") worker.postMessage({ type: "skip-waiting" });
       else window.clearInterval(timer);
     };
     const timer = window.setInterval(ask, 500);
     ask();
+    // Still not in after a moment (work the old worker holds for this page): reloading lets go of it, and
+    // the browser then activates the new worker before it serves the reloaded page.
+    window.setTimeout(() => {
+      if (worker.state === "installed") window.location.reload();
+    }, 3000);
   }
 
   if (!(waiting || outdated) || !online) return null;

@@ -114,17 +114,17 @@ sw.addEventListener("fetch", (event) => {
     return;
   }
   const strategy = strategyFor(request.method, url, sw.location.origin, BUILD_FILES);
-  if (strategy === "shell") event.respondWith(fromShell(request, url));
+  if (strategy === "shell") event.respondWith(fromShell(event, request, url));
   else if (strategy === "page") event.respondWith(networkFirst(event, request, url));
 });
 
-async function fromShell(request: Request, url: URL): Promise<Response> {
+async function fromShell(event: FetchEvent, request: Request, url: URL): Promise<Response> {
   const cache = await caches.open(SHELL);
   const hit = await cache.match(url.pathname, { ignoreSearch: true, ignoreVary: true });
   if (hit) return hit;
   const res = await fetch(request);
   // A file of this build the precache left out (fonts in older formats, the large tokenizer vocabularies): kept once used.
-  if (res.ok && BUILD_FILES.has(url.pathname)) await cache.put(url.pathname, res.clone());
+  if (res.ok && BUILD_FILES.has(url.pathname)) event.waitUntil(cache.put(url.pathname, res.clone()).catch(() => undefined));
   return res;
 }
 
@@ -138,6 +138,11 @@ async function networkFirst(event: FetchEvent, request: Request, url: URL): Prom
     if (kept) return kept;
     if (request.mode === "navigate") return offlinePage();
     return new Response("You are offline, and this page is not saved on this device.", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+  // The server is down behind a working network (a proxy's 502, a 503): the stored copy is better than an error page.
+  if (res.status >= 500) {
+    const kept = await cache.match(url.href, { ignoreVary: true });
+    if (kept) return kept;
   }
   const copy = res.clone();
   event.waitUntil(
