@@ -13,6 +13,8 @@ import type { BrowserContext, Page } from "@playwright/test";
 import { expect, hydrated, signUp, test } from "./fixtures";
 
 test.use({ serviceWorkers: "allow" });
+// Each test is a dozen page loads with a cold start in the middle: more than the default minute on a busy CI machine.
+test.describe.configure({ timeout: 120_000 });
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const port = process.env.E2E_PORT ?? "3100";
@@ -123,7 +125,7 @@ test("offline from a cold start: a lesson loads, a review session completes, and
 
   // Back online: the outbox sends them, each stored once.
   await context.setOffline(false);
-  await expect(again.getByText(/unsaved/)).toHaveCount(0);
+  await expect(again.getByText(/unsaved/)).toHaveCount(0, { timeout: 15_000 });
   const rows = await reviewLogs(username);
   expect(rows).toHaveLength(3);
   expect(new Set(rows.map((r) => r.itemId)).size).toBe(3);
