@@ -217,7 +217,16 @@ if (vite) {
   app.use(vite.middlewares);
 } else {
   app.use("/assets", express.static(path.join(root, "build/client/assets"), { immutable: true, maxAge: "1y" }));
-  app.use(express.static(path.join(root, "build/client"), { maxAge: "1h" }));
+  // The service worker and the app manifest are asked for again on every update check (ADR 024).
+  const revalidate = new Set(["/sw.js", "/manifest.webmanifest"]);
+  app.use(
+    express.static(path.join(root, "build/client"), {
+      maxAge: "1h",
+      setHeaders: (res, file) => {
+        if (revalidate.has(`/${path.relative(path.join(root, "build/client"), file).split(path.sep).join("/")}`)) res.setHeader("Cache-Control", "no-cache");
+      },
+    }),
+  );
 }
 
 // The client address Remix sees is the socket's (or, behind TRUST_PROXY proxies,

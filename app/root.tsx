@@ -13,6 +13,8 @@ import {
 import { useEffect } from "react";
 import katexStyles from "katex/dist/katex.min.css?url";
 import appStyles from "./styles/app.css?url";
+import offlineStyles from "./offline/offline.css?url";
+import { OfflineSupport } from "./offline/offline-support";
 import { useNonce } from "./utils/nonce";
 import { getOptionalUser } from "./auth/session.server";
 import { themeFor } from "./theme/theme.server";
@@ -22,7 +24,11 @@ import { ThemeToggle, useThemeChoice } from "./components/theme-toggle";
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appStyles },
   { rel: "stylesheet", href: katexStyles },
+  { rel: "stylesheet", href: offlineStyles },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+  // Installable, and offline once visited: docs/decisions/024-offline-app.md.
+  { rel: "manifest", href: "/manifest.webmanifest" },
+  { rel: "apple-touch-icon", href: "/icons/icon-192.png" },
 ];
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -49,6 +55,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="color-scheme" content={theme === "system" ? "light dark" : theme} />
         <script nonce={nonce} dangerouslySetInnerHTML={{ __html: MARK_JS }} />
+        <meta name="theme-color" content="#3a36c9" />
         <Meta />
         <Links />
       </head>
@@ -77,7 +84,12 @@ export default function App() {
     // Browser tests wait for this before they click: a button works once React has hydrated.
     (window as unknown as { __hydrated?: boolean }).__hydrated = true;
   }, []);
-  return <Outlet />;
+  return (
+    <>
+      <OfflineSupport />
+      <Outlet />
+    </>
+  );
 }
 
 export function ErrorBoundary() {

@@ -58,8 +58,14 @@ export function ensureBuild() {
   const worker = path.join(root, "public", "exercise-worker.js");
   const workerSources = ["app/exercise-worker", "app/domain/grading", "package-lock.json"];
   if (!fs.existsSync(worker) || fs.statSync(worker).mtimeMs < newestMtime(workerSources)) run("node", ["scripts/build-worker.mjs"]);
-  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestMtime(sources)) return false;
+  const sw = path.join(root, "build", "client", "sw.js");
+  if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestMtime(sources)) {
+    if (!fs.existsSync(sw)) run("node", ["scripts/build-sw.mjs"]);
+    return false;
+  }
   console.log("Building the app…");
   run("npx", ["remix", "vite:build"]);
+  // The service worker names the build's files, so it is built after them (ADR 024).
+  run("node", ["scripts/build-sw.mjs"]);
   return true;
 }

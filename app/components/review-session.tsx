@@ -7,6 +7,7 @@ import { Outbox, newClientId, type ServerReply } from "~/review/outbox";
 import { QuestionFields, useHydrated } from "./question-fields";
 import { OverruleForm } from "./overrule-form";
 import { QuizFeedback } from "./quiz-feedback";
+import { useOfflineReview } from "~/offline/use-offline-review";
 
 const RATINGS = [
   { value: 1, label: "Again", key: "1" },
@@ -99,6 +100,19 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
     };
   }, [outbox]);
 
+  // Offline (a page from the device): the day's queue kept on the device, less what was rated here (ADR 024).
+  const countLeft = (list: Presented[]): Left => ({
+    new: list.filter((e) => e.queue === "new").length,
+    learning: list.filter((e) => e.queue === "learning").length,
+    review: list.filter((e) => e.queue === "review").length,
+  });
+  const offline = useOfflineReview(view.entries, (list) => {
+    setEntries(list);
+    setIndex(0);
+    setLeft(countLeft(list));
+    setRevealed(false);
+  });
+
   const current = entries[index] ?? null;
 
   // A new card: restart its timer, move focus to it, and record keypress-to-card time.
@@ -123,7 +137,18 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
   useEffect(() => {
     if (current || !outbox || refilling) return;
     if (remainingOnServer === 0 && doneHere === 0) return;
-    if (pending > 0) return;
+    if (pending > 0) {
+      // Offline: what the device kept for today, once per run-out.
+      if (refilledFor.current === -doneHere - 1) return;
+      refilledFor.current = -doneHere - 1;
+      void offline.more().then((list) => {
+        if (!list?.length) return;
+        setEntries(list);
+        setLeft(countLeft(list));
+        setIndex(0);
+      });
+      return;
+    }
     // Once per run-out: an empty answer means the summary, not another request.
     if (refilledFor.current === doneHere) return;
     refilledFor.current = doneHere;
@@ -140,7 +165,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       })
       .catch(() => undefined)
       .finally(() => setRefilling(false));
-  }, [current, outbox, pending, refilling, remainingOnServer, doneHere, focus]);
+  }, [current, outbox, pending, refilling, remainingOnServer, doneHere, focus, offline]);
 
   const advance = useCallback(() => {
     setIndex((i) => i + 1);
@@ -162,12 +187,13 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
         reviewedAt: Date.now(),
       });
       history.current.push({ entry: current, clientId });
+      offline.rated(current);
       setDoneHere((n) => n + 1);
       leave(current.queue, -1);
       setNotice(null);
       advance();
     },
-    [current, outbox, advance, leave],
+    [current, outbox, advance, leave, offline],
   );
 
   const undoLast = useCallback(async () => {
@@ -185,6 +211,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       setNotice("Last review undone.");
     };
     if (await outbox.takeBack(last.clientId)) {
+      offline.unrated(last.entry);
       putBack(last.entry);
       return;
     }
@@ -205,7 +232,7 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
       history.current.push(last);
       setNotice("Can't reach the server to undo; try again in a moment.");
     }
-  }, [index, outbox, leave]);
+  }, [index, outbox, leave, offline]);
 
   const undoing = useRef(false);
   const undo = useCallback(async () => {
@@ -338,6 +365,11 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
         {notice ? (
           <p className="muted" role="status">
             {notice}
+          </p>
+        ) : null}
+        {offline.heldBack > 0 ? (
+          <p className="muted" role="status">
+            Offline: {offline.heldBack} {offline.heldBack === 1 ? "question or exercise waits" : "questions or exercises wait"} for a connection (the server checks those answers).
           </p>
         ) : null}
       </div>

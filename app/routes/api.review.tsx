@@ -11,9 +11,19 @@ import { isDiskError } from "~/db/client.server";
 import { clock } from "~/utils/clock.server";
 import { focusFrom, focusView } from "~/items/custom-study.server";
 import { checkWrite, retryAfter } from "~/limits/write-caps.server";
+import { dayWindow } from "~/domain/day";
+import { OFFLINE_QUEUE_LIMIT } from "~/offline/policy";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const userId = await requireUserIdForApi(request);
+  if (new URL(request.url).searchParams.get("offline") === "1") {
+    // The day's queue for the device to keep (app/offline/, ADR 024), and when the learner's day ends.
+    const now = clock();
+    const settings = await learnerSettings(userId);
+    const view = await reviewView(userId, now, OFFLINE_QUEUE_LIMIT, settings);
+    const dayEndsAt = dayWindow(now, settings.timeZone, settings.dayStartHour).end.toISOString();
+    return Response.json({ ok: true, view, dayEndsAt }, { headers: { "Cache-Control": "no-store" } });
+  }
   // A custom-study session refills from its own topic (ADR 027).
   const focus = focusFrom(new URL(request.url).searchParams);
   const view = focus ? await focusView(userId, focus, clock(), 30) : await reviewView(userId, clock(), 30);
