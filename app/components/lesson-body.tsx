@@ -3,10 +3,12 @@ import type { Segment } from "~/content/render.server";
 
 const AttentionHeatmap = lazy(() => import("./widgets/attention-heatmap"));
 const Tokenizer = lazy(() => import("./widgets/tokenizer"));
+const TinyGpt = lazy(() => import("./widgets/tiny-gpt"));
 
 const WIDGETS: Record<string, { component: React.LazyExoticComponent<() => JSX.Element>; label: string }> = {
   "attention-heatmap": { component: AttentionHeatmap, label: "Interactive attention heatmap" },
   tokenizer: { component: Tokenizer, label: "Tokenizer playground" },
+  "tiny-gpt": { component: TinyGpt, label: "Tiny GPT in your browser" },
 };
 
 type Part = Segment | { type: "section-end"; anchor: string; heading: string };

@@ -21,7 +21,7 @@ import {
 } from "./schema";
 import { readLessonSource, type Heading, type LessonSource } from "./lesson-source";
 
-export const KNOWN_WIDGETS = ["attention-heatmap", "tokenizer"] as const;
+export const KNOWN_WIDGETS = ["attention-heatmap", "tokenizer", "tiny-gpt"] as const;
 
 export interface Problem {
   file: string; // relative to the content root's parent, e.g. content/02-attention/cards.yaml
