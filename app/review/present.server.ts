@@ -27,13 +27,14 @@ export function present(
   scheduler: Scheduler,
   now: Date,
   leechThreshold = DEFAULT_LEECH_THRESHOLD,
-  own?: Map<string, { topicTitle: string; frontHtml: string; backHtml: string }>,
+  own?: Map<string, { topic: string; topicTitle: string; section: string; frontHtml: string; backHtml: string }>,
 ): Presented | null {
   const mine = own?.get(entry.itemId);
   if (mine) {
     // The learner's own card (ADR 025): shown and rated like a course card.
     const preview = scheduler.preview(state ?? newMemoryState(now), now, fuzzKey(userId, entry.itemId));
-    return { itemId: entry.itemId, queue: entry.kind, version, topic: mine.topicTitle, kind: "card", frontHtml: mine.frontHtml, backHtml: mine.backHtml, previews: { 1: preview[1].label, 2: preview[2].label, 3: preview[3].label, 4: preview[4].label } };
+    const leech = state && isLeech(state.lapses, leechThreshold) ? { lapses: state.lapses, href: `/lessons/${mine.topic}#${mine.section}` } : null;
+    return { itemId: entry.itemId, queue: entry.kind, version, topic: mine.topicTitle, leech, kind: "card", frontHtml: mine.frontHtml, backHtml: mine.backHtml, previews: { 1: preview[1].label, 2: preview[2].label, 3: preview[3].label, 4: preview[4].label } };
   }
   const item = getContentItem(entry.itemId);
   if (!item) return null;

@@ -51,7 +51,7 @@ const Back = z.string().max(2000).regex(/^(\?[^\s#]*)?$/).catch("");
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const cap = checkWrite(user.id, "review");
+  const cap = await checkWrite(user.id, "review");
   if (!cap.allowed) return data({ error: cap.message }, { status: 429, headers: retryAfter(cap) });
   const form = await readForm(request);
   const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));

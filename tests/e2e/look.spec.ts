@@ -5,7 +5,7 @@
  */
 import type { Page } from "@playwright/test";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
+import { expect, expectAccessible, hydrated, signUp, test, studyLesson } from "./fixtures";
 
 /** One page of each type; the lesson quiz, review and the rest need the signed-in learner. */
 const PAGES: { name: string; path: string; ready: (page: Page) => Promise<void> }[] = [
@@ -20,10 +20,10 @@ const PAGES: { name: string; path: string; ready: (page: Page) => Promise<void> 
   { name: "overview", path: "/overview", ready: async (p) => expect(p.getByRole("heading", { level: 1 })).toBeVisible() },
 ];
 
-/** A learner with cards to review (opening a lesson lets its cards in). */
+/** A learner with cards to review (studying a lesson lets its cards in, ADR 021). */
 async function learnerWithCards(page: Page) {
   const learner = await signUp(page);
-  await page.goto("/lessons/transformers");
+  await studyLesson(page, "transformers");
   return learner;
 }
 

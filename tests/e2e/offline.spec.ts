@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { BrowserContext, Page } from "@playwright/test";
-import { expect, hydrated, signUp, test } from "./fixtures";
+import { expect, hydrated, signUp, test, studyLesson } from "./fixtures";
 
 test.use({ serviceWorkers: "allow" });
 // Each test is a dozen page loads with a cold start in the middle: more than the default minute on a busy CI machine.
@@ -80,7 +80,8 @@ test("offline from a cold start: a lesson loads, a review session completes, and
   const { username } = await signUp(page);
   await newCardsPerDay(page, 3);
   await controlled(page);
-  await page.goto("/lessons/attention"); // opening a lesson lets its cards in
+  await studyLesson(page, "attention"); // ADR 021: studying a lesson lets its cards in
+  await page.goto("/lessons/attention");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   await kept(page, "/lessons/attention");
   await page.goto("/review");
@@ -144,6 +145,7 @@ test("a new build takes over at a safe moment, never mid-review, and its pages w
     await signUp(page);
     await newCardsPerDay(page, 2);
     await controlled(page);
+    await studyLesson(page, "attention");
     await page.goto("/lessons/attention");
     await kept(page, "/lessons/attention");
     await page.goto("/review");

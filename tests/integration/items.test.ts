@@ -5,7 +5,7 @@
  * that changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, signUp, startServer, type TestServer } from "./harness";
+import { Client, signUp, startServer, type TestServer, studyLesson } from "./harness";
 
 let server: TestServer;
 let a: Client;
@@ -62,7 +62,7 @@ describe("suspend and unsuspend", () => {
     const bRows = await server.all<{ itemId: string; suspended: number; state: number }>("SELECT itemId, suspended, state FROM ItemState WHERE userId = ?", bId);
     expect(bRows).toEqual([{ itemId: OTHER, suspended: 1, state: 0 }]);
     // A never-seen suspended item does not come as a new card either.
-    await b.get("/lessons/attention");
+    await studyLesson(b, "attention");
     expect(await queueIds(b)).not.toContain(OTHER);
   });
 

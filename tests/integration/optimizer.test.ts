@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { default_w } from "ts-fsrs";
-import { Client, signUp, startServer, type TestServer } from "./harness";
+import { Client, signUp, startServer, type TestServer, studyLesson } from "./harness";
 import { syntheticLog } from "~/optimizer/synthetic";
 
 const FAST = { OPTIMIZER_TICK_MS: "150" };
@@ -64,7 +64,7 @@ describe("per-learner optimisation", () => {
     const { client, user, reviews } = await learnerWithHistory(a, 1);
     expect(reviews).toBeGreaterThanOrEqual(400);
     // Nothing is fitted before a review notes the learner.
-    await client.get("/lessons/attention");
+    await studyLesson(client, "attention");
     const queue = ((await (await client.get("/api/review")).json()) as Reply).view.entries.filter((e) => e.kind === "card");
     const first = await client.post("/api/review", { intent: "rate", itemId: queue[0]!.itemId, rating: "3", version: "0", clientId: "fit-first-0001" });
     expect(((await first.json()) as Reply).status).toBe("recorded");
