@@ -105,6 +105,6 @@ export async function syncContent(db: Db, course: Course, now = new Date()): Pro
       const res = await tx.item.updateMany({ where: { id: { in: gone.slice(i, i + CHUNK) } }, data: { retiredAt: now } });
       stats.retired += res.count;
     }
-  });
+  }, { timeout: 60_000, maxWait: 30_000 }); // start-up on a busy database server (Prisma's 5 s default failed bench:load at load average 28)
   return stats;
 }
