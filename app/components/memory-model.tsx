@@ -64,9 +64,6 @@ export function MemoryModelSection({ model, message, error, busy }: { model: Mod
         {model.fitted ? (
           <Form method="post">
             <input type="hidden" name="intent" value="default-weights" />
-            <label className="checkbox">
-              <input type="checkbox" name="reschedule" value="1" /> Reschedule my cards
-            </label>
             <button type="submit" className="secondary" disabled={busy}>
               Back to the defaults
             </button>

@@ -160,10 +160,16 @@ export async function runLeasedFit(userId: string, startedAt = new Date(), clock
   return { ...outcome, finishedAt };
 }
 
-/** Back to FSRS's default weights; the fit history stays, so no fit is asked for until more reviews come. */
+/**
+ * Back to FSRS's default weights. The fit history stays (no fit is asked for
+ * until more reviews come), but the last outcome is no longer the news.
+ */
 export async function resetWeights(userId: string): Promise<void> {
   await getSettings(userId);
-  await getSql().run(run(`UPDATE "Settings" SET "weights" = NULL, "fitInfo" = NULL WHERE "userId" = ?`, userId));
+  await getSql().transaction(function* () {
+    yield run(`UPDATE "Settings" SET "weights" = NULL, "fitInfo" = NULL WHERE "userId" = ?`, userId);
+    yield run(`UPDATE "FitJob" SET "status" = 'idle' WHERE "userId" = ? AND "status" IN ('adopted', 'kept', 'failed')`, userId);
+  });
 }
 
 // ---- The background loop, one per serving process ----

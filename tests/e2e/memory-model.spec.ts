@@ -48,6 +48,7 @@ async function seedHistory(username: string): Promise<number> {
 }
 
 test("settings show the fitted memory model and the workload simulator's chart", async ({ page }) => {
+  test.setTimeout(180_000); // a background fit, the simulator and an axe pass: slow on a loaded CI machine
   const { username } = await signUp(page);
   const reviews = await seedHistory(username);
   await page.goto("/account");
@@ -76,4 +77,7 @@ test("settings show the fitted memory model and the workload simulator's chart",
 
   await page.getByRole("button", { name: "Back to the defaults" }).click();
   await expect(summary).toContainText("FSRS's default weights");
+  await expect(page.getByTestId("fit-status")).toHaveText("Back to FSRS's default weights.");
+  await page.reload();
+  await expect(page.getByTestId("fit-status")).toHaveText("");
 });
