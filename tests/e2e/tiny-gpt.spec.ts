@@ -4,18 +4,24 @@ import { lastLogits, nextTokenDistribution } from "../../app/gpt/sampling";
 import { loadTinyGpt } from "../../app/gpt/shipped";
 import type { WeightsFile } from "../../app/gpt/weights";
 import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
 import { expect, hydrated, test } from "./fixtures";
 
 const model = loadTinyGpt(JSON.parse(readFileSync("app/gpt/tiny-gpt.weights.json", "utf8")) as WeightsFile);
 
 test.describe("tiny GPT widget", { tag: "@content" }, () => {
-  test("shows the shipped model's next-character probabilities, samples, and each head's attention, at 360 px", async ({ page }) => {
+  async function open(page: Page) {
     await page.setViewportSize({ width: 360, height: 740 });
     await page.goto("/lessons/training");
     await hydrated(page);
     const widget = page.getByRole("region", { name: "Tiny GPT in your browser" });
     const prompt = widget.getByLabel("Prompt");
     await expect(prompt).toBeEnabled();
+    return { widget, prompt };
+  }
+
+  test("shows the shipped model's next-character probabilities and samples from them", async ({ page }) => {
+    const { widget, prompt } = await open(page);
 
     // The probabilities are the model's: the same numbers as the forward pass run here in Node.
     await prompt.fill("MENENIUS:\nWhat ");
@@ -40,6 +46,11 @@ test.describe("tiny GPT widget", { tag: "@content" }, () => {
     const before = await prompt.inputValue();
     await widget.getByRole("button", { name: "Sample 40 characters" }).click();
     await expect.poll(async () => (await prompt.inputValue()).length).toBe(before.length + 40);
+  });
+
+  test("shows each head's causal attention, fits 360 px and passes axe", async ({ page }) => {
+    const { widget, prompt } = await open(page);
+    await prompt.fill("First Citizen:\nBefore we proceed");
 
     // Attention: a causal grid per head, rows never above 1, heads differ.
     const grid = widget.getByTestId("tgpt-attn");
