@@ -98,6 +98,8 @@ describe("an own card", () => {
     expect(undo).toMatchObject({ status: "undone", itemId: `own:${cardId}` });
     const again = await a.post("/api/review", { intent: "rate", itemId: `own:${cardId}`, rating: "3", version: "2", clientId: "own-review-0002", durationMs: "4000" });
     expect(((await again.json()) as { status: string }).status).toBe("recorded");
+    // The pages that read item states and the log still render with an own card among them.
+    for (const path of ["/", "/progress", "/progress/stats", "/progress/attention", "/review"]) expect((await a.get(path)).status, path).toBe(200);
   });
 
   it("is no one else's: another learner cannot see, review, edit, delete or export it", async () => {
