@@ -47,7 +47,16 @@ export default function TopicProgress() {
         <Link className="button" to="/review">
           Review
         </Link>
+        {t.seen > 0 ? (
+          <Link className="button secondary" to={`/review?topic=${t.slug}`}>
+            Review this topic now
+          </Link>
+        ) : null}
+        <Link className="button secondary" to={`/items?topic=${t.slug}`}>
+          Browse its items
+        </Link>
       </p>
+      {t.seen > 0 ? <p className="muted">Review this topic now: its items ahead of schedule, weakest first (before an exam, say). They count as ordinary early reviews.</p> : null}
 
       <h2>Where you stand</h2>
       <dl className="facts">
