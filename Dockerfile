@@ -9,7 +9,8 @@ WORKDIR /app
 # better-sqlite3 compiles when no prebuilt binary can be fetched.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm ci refuses the lock when optional platform packages of the FSRS binding are unpublished (scripts/lib.mjs): npm install installs the locked tree.
+RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
 
 FROM deps AS build
 WORKDIR /app
@@ -18,7 +19,11 @@ COPY . .
 # lists as optional peers (the prisma CLI with effect, and typescript: ~120 MB
 # that --omit=dev keeps); migrations run through app/db/migrate.server.ts, not
 # the CLI, and the generated clients are inside the build.
-RUN npm run build && npm prune --omit=dev --omit=optional
+# The FSRS optimizer's native build is an optional dependency of its binding:
+# kept through the prune (ADR 026).
+RUN npm run build && cp -r node_modules/@open-spaced-repetition /tmp/fsrs-binding \
+    && npm prune --omit=dev --omit=optional \
+    && mkdir -p node_modules/@open-spaced-repetition && cp -rn /tmp/fsrs-binding/. node_modules/@open-spaced-repetition/
 
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \

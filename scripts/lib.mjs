@@ -31,13 +31,28 @@ function newestMtime(entries) {
   return newest;
 }
 
-/** npm ci when node_modules is missing or older than the lock file. */
+/**
+ * npm ci when node_modules is missing or older than the lock file.
+ *
+ * npm ci refuses our lock file when it cannot find a lock entry for every
+ * optional dependency: the FSRS optimizer's binding (0.5) names native packages
+ * for eleven platforms, and only linux-x64-gnu is published at 0.5, so the
+ * others can never be locked. npm install then installs the same locked tree
+ * (the missing optional packages are skipped, as on any platform without one).
+ */
 export function ensureDependencies() {
   const marker = path.join(root, "node_modules", ".package-lock.json");
   const lock = path.join(root, "package-lock.json");
   if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return false;
   console.log("Installing dependencies (npm ci)…");
-  run("npm", ["ci", "--no-audit", "--no-fund"]);
+  const ci = spawnSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: root, stdio: ["ignore", "inherit", "pipe"], encoding: "utf8" });
+  if (ci.status === 0) return true;
+  if (!/EUSAGE/.test(ci.stderr ?? "")) {
+    process.stderr.write(ci.stderr ?? "");
+    throw new Error(`npm ci failed (exit ${ci.status ?? ci.signal})`);
+  }
+  console.log("npm ci refused the lock file (optional platform packages that are not published); installing the locked tree with npm install…");
+  run("npm", ["install", "--no-audit", "--no-fund"]);
   return true;
 }
 
