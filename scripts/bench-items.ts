@@ -23,6 +23,7 @@ const items: BrowsedItem[] = Array.from({ length: N }, (_, i) => {
     state,
     retrievability: state === "new" ? 0 : rand(),
     stability: state === "new" ? 0 : rand() * 100,
+    own: i % 50 === 0,
     dueInDays: state === "new" ? null : rand() * 60 - 10,
     lapses: Math.floor(rand() * 10),
     suspended: rand() < 0.05,

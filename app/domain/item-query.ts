@@ -6,7 +6,7 @@
  *   s>21   s<=3          stability in days
  *   due<7  due<=0        due within N days from now (due<=0: due now or overdue)
  *   lapses>=3            times forgotten
- *   is:leech is:suspended is:new is:learning is:review is:relearning
+ *   is:leech is:suspended is:own is:new is:learning is:review is:relearning
  *   kind:card|quiz|exercise   topic:<lesson slug>
  * Values are checked with zod; anything not understood is an error naming the
  * token, never a silent "no match".
@@ -26,6 +26,7 @@ export interface ItemFilter {
   topics: string[];
   leech?: boolean;
   suspended?: boolean;
+  own?: boolean; // the learner's own cards (ADR 025)
 }
 
 /** What the browser knows about one item for one learner. */
@@ -41,6 +42,7 @@ export interface BrowsedItem {
   lapses: number;
   suspended: boolean;
   leech: boolean;
+  own: boolean;
 }
 
 export const emptyFilter = (): ItemFilter => ({ text: [], numeric: [], states: [], kinds: [], topics: [] });
@@ -67,8 +69,9 @@ export function parseItemQuery(query: string): ParseResult {
     const cmp = /^(r|s|due|lapses)(<=|>=|<|>|=)(.*)$/i.exec(token);
     if (cmp) {
       const field = cmp[1]!.toLowerCase() as NumericField;
-      const parsed = RANGES[field].safeParse(cmp[3]!.trim() === "" ? undefined : cmp[3]);
-      if (!parsed.success) return { ok: false, error: `"${token}": ${parsed.error.issues[0]!.message === "Required" ? "a number is missing" : parsed.error.issues[0]!.message}` };
+      if (cmp[3]!.trim() === "") return { ok: false, error: `"${token}": a number is missing` };
+      const parsed = RANGES[field].safeParse(cmp[3]);
+      if (!parsed.success) return { ok: false, error: `"${token}": ${parsed.error.issues[0]!.message}` };
       filter.numeric.push({ field, op: cmp[2] as Comparison, value: parsed.data });
       continue;
     }
@@ -78,9 +81,10 @@ export function parseItemQuery(query: string): ParseResult {
       const value = kv[2]!.toLowerCase();
       if (key === "is" && value === "leech") filter.leech = true;
       else if (key === "is" && value === "suspended") filter.suspended = true;
+      else if (key === "is" && value === "own") filter.own = true;
       else if (key === "is" || key === "state") {
         const st = STATE.safeParse(value);
-        if (!st.success) return { ok: false, error: `"${token}": use is:new, is:learning, is:review, is:relearning, is:leech or is:suspended` };
+        if (!st.success) return { ok: false, error: `"${token}": use is:new, is:learning, is:review, is:relearning, is:leech, is:suspended or is:own` };
         filter.states.push(st.data);
       } else if (key === "kind") {
         const k = KIND.safeParse(value);
@@ -120,6 +124,7 @@ export function matchesFilter(f: ItemFilter, it: BrowsedItem): boolean {
   if (f.states.length && !f.states.includes(it.state)) return false;
   if (f.leech !== undefined && it.leech !== f.leech) return false;
   if (f.suspended !== undefined && it.suspended !== f.suspended) return false;
+  if (f.own !== undefined && it.own !== f.own) return false;
   for (const c of f.numeric) {
     if (c.field === "due") {
       if (it.dueInDays === null || !compare(it.dueInDays, c.op, c.value)) return false;

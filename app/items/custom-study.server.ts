@@ -14,6 +14,8 @@ import { State, type MemoryState } from "~/domain/scheduler";
 import { present, type Presented } from "~/review/present.server";
 import { learnerSettings, schedulerFor, STATE_COLUMNS, stateFromRow, type Settings } from "~/review/review.server";
 import type { ReviewView } from "~/review/actions.server";
+import { listOwnCards, ownCardsByIds } from "~/own-cards/own-cards.server";
+import { isOwnItemId, ownCardIdOf, ownItemId } from "~/own-cards/schema";
 
 export type Focus = { topic: string } | { item: string };
 
@@ -24,14 +26,18 @@ export function focusFrom(search: URLSearchParams): Focus | null {
   const topic = search.get("topic");
   if (topic && getTopic(topic)) return { topic };
   const item = search.get("item");
-  if (item && getContentItem(item)) return { item };
+  // An own card is checked against the learner in focusView (another learner's card shows nothing).
+  if (item && (getContentItem(item) || (isOwnItemId(item) && item.length <= 100))) return { item };
   return null;
 }
 
 export async function focusView(userId: string, focus: Focus, now = new Date(), limit = 30, known?: Settings): Promise<ReviewView> {
   const settings = known ?? (await learnerSettings(userId));
   const scheduler = schedulerFor(settings);
-  const ids = "item" in focus ? [focus.item] : topicItemIds(focus.topic);
+  const ids = "item" in focus ? [focus.item] : [...topicItemIds(focus.topic), ...(await listOwnCards(userId, focus.topic)).map((c) => ownItemId(c.id))];
+  // The learner's own cards among them (ADR 025): only theirs are shown.
+  const ownIds = ids.filter(isOwnItemId).map(ownCardIdOf);
+  const own = new Map((ownIds.length ? await ownCardsByIds(userId, ownIds) : []).map((c) => [c.itemId, c]));
   const sql = getSql();
   const rows: Row[] = ids.length
     ? await sql.all(
@@ -44,6 +50,7 @@ export async function focusView(userId: string, focus: Focus, now = new Date(), 
   const dayStart = dayWindow(now, settings.timeZone, settings.dayStartHour).start.getTime();
   const picked: { itemId: string; state: MemoryState | undefined; version: number; r: number }[] = [];
   for (const id of ids) {
+    if (isOwnItemId(id) && !own.has(id)) continue;
     const row = byId.get(id);
     if (row && truthy(row.suspended)) continue;
     const state = row ? stateFromRow(row) : undefined;
@@ -62,7 +69,7 @@ export async function focusView(userId: string, focus: Focus, now = new Date(), 
   for (const p of picked) {
     const kind = !p.state || p.state.state === State.New ? ("new" as const) : p.state.state === State.Review ? ("review" as const) : ("learning" as const);
     if (entries.length < limit) {
-      const shown = present(userId, { itemId: p.itemId, kind }, p.version, p.state, scheduler, now, settings.leechThreshold);
+      const shown = present(userId, { itemId: p.itemId, kind }, p.version, p.state, scheduler, now, settings.leechThreshold, own);
       if (shown) entries.push(shown);
     }
     if (kind === "new") fresh++;

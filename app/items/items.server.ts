@@ -14,6 +14,8 @@ import { isLeech } from "~/domain/leech";
 import { matchesFilter, type BrowsedItem, type ItemFilter, type ItemKind, type ItemStateName } from "~/domain/item-query";
 import { newMemoryState, State, stateToJson, type MemoryState } from "~/domain/scheduler";
 import { learnerSettings, queueCache, schedulerFor, STATE_COLUMNS, stateFromRow, stateValues } from "~/review/review.server";
+import { getOwnCard, listOwnCards } from "~/own-cards/own-cards.server";
+import { isOwnItemId, ownCardIdOf, ownItemId } from "~/own-cards/schema";
 
 const DAY_MS = 86_400_000;
 const STATE_NAMES: ItemStateName[] = ["new", "learning", "review", "relearning"];
@@ -26,6 +28,7 @@ interface CourseEntry {
   kind: ItemKind;
   label: string; // plain text, short
   text: string; // lower-cased, for search
+  own?: boolean; // a card the learner wrote (ADR 025)
 }
 
 const courseEntries = new WeakMap<object, CourseEntry[]>();
@@ -64,6 +67,7 @@ export interface ItemRow {
   lapses: number;
   leech: boolean;
   suspended: boolean;
+  own: boolean;
   version: number; // of the learner's state (0: none yet); names a forget request
 }
 
@@ -91,12 +95,36 @@ async function learnerStates(userId: string): Promise<Map<string, StoredRow>> {
   return new Map(rows.map((r) => [String(r.itemId), { state: stateFromRow(r), suspended: truthy(r.suspended), version: Number(r.version) }]));
 }
 
-/** One page of the course's items that match `filter`, with the learner's state of each. */
+/** The learner's own cards as browser entries, each after its lesson's course items. */
+async function ownEntries(userId: string): Promise<CourseEntry[]> {
+  const titles = new Map(getCourse().course.topics.map((t) => [t.slug, t.title]));
+  return (await listOwnCards(userId)).map((c) => ({
+    id: ownItemId(c.id),
+    topic: c.topicId,
+    topicTitle: titles.get(c.topicId) ?? c.topicId,
+    section: c.section,
+    kind: "card" as const,
+    label: short(plain(c.front)),
+    text: `${plain(c.front)} ${plain(c.back)} own`.toLowerCase(),
+    own: true,
+  }));
+}
+
+/** Is this an item the learner may act on: a live course item, or one of their own cards? */
+async function knownItem(userId: string, itemId: string): Promise<boolean> {
+  return isOwnItemId(itemId) ? (await getOwnCard(userId, ownCardIdOf(itemId))) !== null : getContentItem(itemId) !== undefined;
+}
+
+/** One page of the course's items and the learner's own cards that match `filter`, with the learner's state of each. */
 export async function browseItems(userId: string, filter: ItemFilter, page: number, now = new Date()): Promise<BrowseResult> {
-  const [settings, states] = await Promise.all([learnerSettings(userId), learnerStates(userId)]);
+  const [settings, states, own] = await Promise.all([learnerSettings(userId), learnerStates(userId), ownEntries(userId)]);
   const scheduler = schedulerFor(settings);
   const matched: ItemRow[] = [];
-  const items = courseItems();
+  const course = courseItems();
+  // Own cards sit after their lesson's items, so a topic filter shows them together.
+  const items = own.length ? course.flatMap((c, i) => (course[i + 1]?.topic === c.topic ? [c] : [c, ...own.filter((o) => o.topic === c.topic)])) : course;
+  const placed = new Set(items.filter((c) => c.own).map((c) => c.id));
+  for (const o of own) if (!placed.has(o.id)) items.push(o); // a lesson no longer in the course
   for (const c of items) {
     const s = states.get(c.id);
     const seen = s !== undefined && s.state.state !== State.New;
@@ -112,6 +140,7 @@ export async function browseItems(userId: string, filter: ItemFilter, page: numb
       lapses: s?.state.lapses ?? 0,
       suspended: s?.suspended ?? false,
       leech: isLeech(s?.state.lapses ?? 0, settings.leechThreshold),
+      own: c.own === true,
     };
     if (!matchesFilter(filter, browsed)) continue;
     matched.push({
@@ -129,6 +158,7 @@ export async function browseItems(userId: string, filter: ItemFilter, page: numb
       lapses: browsed.lapses,
       leech: browsed.leech,
       suspended: browsed.suspended,
+      own: browsed.own,
       version: s?.version ?? 0,
     });
   }
@@ -145,7 +175,7 @@ export type ItemActionResult = { status: "done"; changed: number } | { status: "
  * flag. Repeating it changes nothing.
  */
 export async function setSuspended(userId: string, itemIds: readonly string[], suspended: boolean, now = new Date()): Promise<ItemActionResult> {
-  for (const id of itemIds) if (!getContentItem(id)) return { status: "not-found", itemId: id };
+  for (const id of itemIds) if (!(await knownItem(userId, id))) return { status: "not-found", itemId: id };
   const fresh = newMemoryState(now);
   try {
     const changed = await getSql().transaction(function* (): Generator<Statement, number, StepResult> {
@@ -178,7 +208,7 @@ export async function setSuspended(userId: string, itemIds: readonly string[], s
  * flag is kept.
  */
 export async function forgetItem(userId: string, itemId: string, clientId: string, now = new Date()): Promise<ItemActionResult> {
-  if (!getContentItem(itemId)) return { status: "not-found", itemId };
+  if (!(await knownItem(userId, itemId))) return { status: "not-found", itemId };
   try {
     return await getSql().transaction(function* (): Generator<Statement, ItemActionResult, StepResult> {
       const dup = (yield get(`SELECT "id" FROM "ReviewLog" WHERE "userId" = ? AND "clientId" = ?`, userId, clientId)) as Row | undefined;

@@ -90,8 +90,8 @@ export default function Items() {
     <div className="items-page">
       <h1>Items</h1>
       <p className="lede">
-        Every card, question and exercise of the course with your memory of it. Search words, or conditions such as <code>r&lt;0.9</code> (recall below 90%), <code>s&gt;21</code> (stability over 21 days),{" "}
-        <code>due&lt;7</code>, <code>lapses&gt;=3</code>, <code>is:leech</code>, <code>is:suspended</code>, <code>kind:card</code>.
+        Every card, question and exercise of the course, and the cards you wrote yourself, with your memory of each. Search words, or conditions such as <code>r&lt;0.9</code> (recall below 90%), <code>s&gt;21</code> (stability over 21 days),{" "}
+        <code>due&lt;7</code>, <code>lapses&gt;=3</code>, <code>is:leech</code>, <code>is:suspended</code>, <code>is:own</code>, <code>kind:card</code>.
       </p>
       <Form method="get" className="items-filters" role="search" aria-label="Filter items">
         <label>
@@ -167,7 +167,7 @@ export default function Items() {
                   <tr key={r.id} data-item={r.id}>
                     <th scope="row">
                       <Link to={r.sectionHref}>{r.label}</Link>
-                      <span className="muted"> · {r.kind === "card" ? "flashcard" : r.kind === "quiz" ? "question" : "exercise"}</span>
+                      <span className="muted"> · {r.own ? "your own flashcard" : r.kind === "card" ? "flashcard" : r.kind === "quiz" ? "question" : "exercise"}</span>
                       {r.leech ? <span className="badge leech"> leech</span> : null}
                     </th>
                     <td>{r.topicTitle}</td>
@@ -193,7 +193,7 @@ export default function Items() {
                         <Form method="post" reloadDocument>
                           <input type="hidden" name="itemId" value={r.id} />
                           <input type="hidden" name="back" value={back} />
-                          <input type="hidden" name="clientId" value={`forget-${r.version}-${r.id}`.slice(0, 64)} />
+                          <input type="hidden" name="clientId" value={`forget-${r.version}-${r.id.replace(/[^A-Za-z0-9_-]/g, "_")}`.slice(0, 64)} />
                           <button type="submit" name="intent" value="forget" className="secondary" aria-label={`Forget (reset to new): ${r.label}`}>
                             Forget
                           </button>

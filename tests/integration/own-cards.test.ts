@@ -177,6 +177,37 @@ describe("an own card", () => {
     }
   }, 60_000);
 
+  it("is in the learner's item browser, where it is found, suspended, reviewed now and forgotten like a course card; no one else's", async () => {
+    const itemId = `own:${cardId}`;
+    const page = (await (await a.get("/items?q=is:own")).text()).replaceAll("<!-- -->", "");
+    expect(page).toContain(`data-item="${itemId}"`);
+    expect(page).toContain("your own flashcard");
+    expect(page).toMatch(/1 of \d+ items/);
+    // Searching its text finds it, among the course's items of its lesson.
+    expect(await (await a.get("/items?q=zqmarker&topic=attention")).text()).toContain(`data-item="${itemId}"`);
+    // Another learner's browser has none of it, and cannot act on it.
+    expect(await (await b.get("/items?q=zqmarker")).text()).not.toContain(itemId);
+    expect((await b.post("/items", { intent: "suspend", itemId })).status).toBe(404);
+    expect(await server.one("SELECT count(*) AS n FROM ItemState WHERE userId = ? AND itemId = ?", bId, itemId)).toEqual({ n: 0 });
+    // Review now: the review page shows it alone; for the other learner, nothing.
+    const focus = (await (await a.get(`/api/review?item=${encodeURIComponent(itemId)}`)).json()) as { view: { entries: Entry[] } };
+    expect(focus.view.entries.map((e) => e.itemId)).toEqual([itemId]);
+    const theirs = (await (await b.get(`/api/review?item=${encodeURIComponent(itemId)}`)).json()) as { view: { entries: Entry[] } };
+    expect(theirs.view.entries.some((e) => e.itemId === itemId)).toBe(false);
+    // Suspended, it leaves the learner's queue and says so in the browser; unsuspended, it is back.
+    expect((await a.post("/items", { intent: "suspend", itemId })).status).toBe(303);
+    expect(await (await a.get("/items?q=is:own+is:suspended")).text()).toContain(`data-item="${itemId}"`);
+    expect(await server.one("SELECT suspended FROM ItemState WHERE userId = ? AND itemId = ?", aId, itemId)).toMatchObject({ suspended: expect.anything() });
+    expect((await view(a)).some((e) => e.itemId === itemId)).toBe(false);
+    expect((await a.post("/items", { intent: "unsuspend", itemId })).status).toBe(303);
+    // Forget resets it to new, logged as a forget row.
+    const before = await server.one<{ state: number }>("SELECT state FROM ItemState WHERE userId = ? AND itemId = ?", aId, itemId);
+    expect(before!.state).not.toBe(0);
+    expect((await a.post("/items", { intent: "forget", itemId, clientId: `forget-own-${cardId}`.slice(0, 64).replace(/[^A-Za-z0-9_-]/g, "_") })).status).toBe(303);
+    expect(await server.one("SELECT state FROM ItemState WHERE userId = ? AND itemId = ?", aId, itemId)).toEqual({ state: 0 });
+    expect(await server.one("SELECT count(*) AS n FROM ReviewLog WHERE userId = ? AND itemId = ? AND kind = 'forget'", aId, itemId)).toEqual({ n: 1 });
+  });
+
   it("is edited and deleted by its owner; its reviews stay in the log", async () => {
     expect((await a.post("/own-cards", { intent: "save", id: cardId, front: "Edited front", back: "Edited back", returnTo: "/account/data#own-cards" })).status).toBe(303);
     expect((await server.one<{ front: string }>("SELECT front FROM OwnCard WHERE id = ?", cardId))!.front).toBe("Edited front");

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCourse } from "../../app/content/load.server";
 import { createRenderer } from "../../app/content/render.server";
-import { Client, root, signUp, startServer, type TestServer } from "./harness";
+import { Client, root, signUp, startServer, type TestServer, studyLesson } from "./harness";
 import path from "node:path";
 
 let server: TestServer;
@@ -160,7 +160,7 @@ describe('"I was right" (issue 14)', () => {
     expect(await logs(userB.id)).toHaveLength(0);
 
     // After another review, the text answer is no longer the last one.
-    await a.get("/lessons/attention");
+    await studyLesson(a, "attention");
     const view = (await (await a.get("/api/review")).json()) as { view: { entries: { itemId: string; kind: string; version: number }[] } };
     const card = view.view.entries.find((e) => e.kind === "card")!;
     expect((await a.post("/api/review", { intent: "rate", itemId: card.itemId, rating: "3", version: String(card.version), clientId: "card-after-01" })).status).toBe(200);

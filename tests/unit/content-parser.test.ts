@@ -283,7 +283,7 @@ describe("each kind of mistake is reported at the right file and line", () => {
 
   it("an unknown widget: its line", () => {
     const { root, problems } = broken(ALPHA_LESSON, (t) => t.replace("::widget[attention-heatmap]", "::widget[loss-curve]"));
-    expect(problems).toEqual([problem("content/01-alpha/lesson.md", lineWith(root, ALPHA_LESSON, "::widget[loss-curve]"), 'unknown widget "loss-curve" (known: attention-heatmap, tokenizer)')]);
+    expect(problems).toEqual([problem("content/01-alpha/lesson.md", lineWith(root, ALPHA_LESSON, "::widget[loss-curve]"), 'unknown widget "loss-curve" (known: attention-heatmap, tokenizer, tiny-gpt)')]);
   });
 
   it("an image without alt text: its line", () => {
@@ -393,7 +393,7 @@ describe("npm run content:check (scripts/content-check.ts)", () => {
     expect(failure!.code).not.toBe(0);
     const lines = failure!.stderr.split("\n").filter((l) => l.trim());
     expect(lines).toContain(`content/01-alpha/cards.yaml:${lineWith(root, "01-alpha/cards.yaml", "- id: alpha-card-two")}: back is required`);
-    expect(lines).toContain(`content/01-alpha/lesson.md:${lineWith(root, "01-alpha/lesson.md", "::widget[loss-curve]")}: unknown widget "loss-curve" (known: attention-heatmap, tokenizer)`);
+    expect(lines).toContain(`content/01-alpha/lesson.md:${lineWith(root, "01-alpha/lesson.md", "::widget[loss-curve]")}: unknown widget "loss-curve" (known: attention-heatmap, tokenizer, tiny-gpt)`);
     expect(lines).toContain("content:check found 2 problems.");
   }, 60_000);
 });
