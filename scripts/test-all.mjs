@@ -59,9 +59,10 @@ if (pgUrl) {
 if (chromium.path !== null) {
   step("browser tests (SQLite)", () => run("npx", ["playwright", "test"], { env: { DATABASE_URL: "", ...chromiumEnv } }));
   if (pgUrl) {
-    // Tests tagged @content only read the course (lesson pages, widgets): they cannot differ by database.
+    // Tests tagged @content only read the course (lesson pages, widgets), and @browser ones test what the
+    // browser does alone (layout at 320 px, no-JS pages, grading in the worker): neither can differ by database.
     step("browser tests (PostgreSQL)", () =>
-      run("npx", ["playwright", "test", "--grep-invert", "@content"], { env: { DATABASE_URL: pgUrl, E2E_PORT: "3110", E2E_RESET_DB: "1", ...chromiumEnv } }),
+      run("npx", ["playwright", "test", "--grep-invert", "@content|@browser"], { env: { DATABASE_URL: pgUrl, E2E_PORT: "3110", E2E_RESET_DB: "1", ...chromiumEnv } }),
     );
   }
 }

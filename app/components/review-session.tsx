@@ -1,4 +1,4 @@
-import { Form, Link } from "@remix-run/react";
+import { Form, Link, useRouteLoaderData } from "@remix-run/react";
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { Presented } from "~/review/present.server";
 import type { ReviewView } from "~/review/actions.server";
@@ -76,14 +76,16 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
   const keyMark = useRef<number | null>(null);
   const answerClientId = useRef(newClientId());
 
+  // The signed-in learner's own outbox: ratings made here by another learner on this device wait for them.
+  const learner = useRouteLoaderData<{ user: { id: string } | null }>("root")?.user?.id ?? null;
   const outbox = useMemo(
     () =>
-      typeof window === "undefined"
+      typeof window === "undefined" || !learner
         ? null
-        : new Outbox((_entry, reply: ServerReply) => {
+        : new Outbox(learner, (_entry, reply: ServerReply) => {
             if (!reply.ok && reply.status !== "duplicate" && reply.error) setNotice(reply.error);
           }),
-    [],
+    [learner],
   );
   useEffect(() => {
     if (!outbox) return;

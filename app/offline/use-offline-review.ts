@@ -23,8 +23,8 @@ export interface OfflineReview {
 }
 
 /** The ratings still in the outbox count as rated too (their marks may not have reached the store before the tab closed). */
-function withOutbox(queue: OfflineQueue): OfflineQueue {
-  const pending = new Outbox(() => undefined).pending().map(ratedKey);
+function withOutbox(queue: OfflineQueue, learner: string): OfflineQueue {
+  const pending = new Outbox(learner, () => undefined).pending().map(ratedKey);
   return { ...queue, rated: [...queue.rated, ...pending] };
 }
 
@@ -46,7 +46,7 @@ export function useOfflineReview(pageEntries: Presented[], replace: (entries: Pr
       if (!online()) {
         // Served from the device: the kept queue, less what was rated here (its page may be hours old).
         if (kept) {
-          const { entries, heldBack } = offlineEntries(withOutbox(kept));
+          const { entries, heldBack } = offlineEntries(withOutbox(kept, learner));
           setHeldBack(heldBack);
           replaceRef.current(entries);
         }
@@ -79,7 +79,7 @@ export function useOfflineReview(pageEntries: Presented[], replace: (entries: Pr
     if (!learner || online()) return null;
     const kept = await loadQueue(learner).catch(() => null);
     if (!kept) return null;
-    const { entries, heldBack } = offlineEntries(withOutbox(kept));
+    const { entries, heldBack } = offlineEntries(withOutbox(kept, learner));
     setHeldBack(heldBack);
     return entries;
   }, [learner]);

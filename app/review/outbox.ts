@@ -2,6 +2,10 @@
  * Ratings waiting for the server, kept in localStorage until the server
  * acknowledges them, so closing the tab or losing the network loses nothing.
  * Each carries its client id: a resend after a lost acknowledgement is stored once.
+ *
+ * Each learner has an outbox of their own on a shared device: ratings made by
+ * one learner are never sent with another learner's session (they wait until
+ * their own learner signs in on this device again).
  */
 export interface OutboxEntry {
   clientId: string;
@@ -14,20 +18,18 @@ export interface OutboxEntry {
 
 type Listener = (pending: number, lastError: string | null) => void;
 
-const KEY = "attention-span:outbox:v1";
+/** Before outboxes were per learner: its ratings are the next learner's to send, once (they were made by whoever used the page last). */
+const LEGACY_KEY = "attention-span:outbox:v1";
+const keyOf = (learner: string) => `attention-span:outbox:v2:${learner}`;
 const MAX_BACKOFF_MS = 30_000;
 
-function read(): OutboxEntry[] {
+function readKey(key: string): OutboxEntry[] {
   try {
-    const raw = localStorage.getItem(KEY);
+    const raw = localStorage.getItem(key);
     return raw ? (JSON.parse(raw) as OutboxEntry[]) : [];
   } catch {
     return [];
   }
-}
-
-function write(entries: OutboxEntry[]) {
-  localStorage.setItem(KEY, JSON.stringify(entries));
 }
 
 export interface ServerReply {
@@ -48,23 +50,46 @@ export class Outbox {
   private timer: ReturnType<typeof setTimeout> | null = null;
   lastError: string | null = null;
 
+  private readonly key: string;
+
   constructor(
+    learner: string,
     private readonly onReply: (entry: OutboxEntry, reply: ServerReply) => void,
     private readonly endpoint = "/api/review",
-  ) {}
+  ) {
+    this.key = keyOf(learner);
+    try {
+      const legacy = readKey(LEGACY_KEY);
+      if (legacy.length) {
+        const have = new Set(readKey(this.key).map((e) => e.clientId));
+        localStorage.setItem(this.key, JSON.stringify([...readKey(this.key), ...legacy.filter((e) => !have.has(e.clientId))]));
+      }
+      localStorage.removeItem(LEGACY_KEY);
+    } catch {
+      // No storage (private mode, full): nothing to carry over.
+    }
+  }
+
+  private read(): OutboxEntry[] {
+    return readKey(this.key);
+  }
+
+  private write(entries: OutboxEntry[]) {
+    localStorage.setItem(this.key, JSON.stringify(entries));
+  }
 
   pending(): OutboxEntry[] {
-    return read();
+    return this.read();
   }
 
   subscribe(fn: Listener) {
     this.listeners.add(fn);
-    fn(read().length, this.lastError);
+    fn(this.read().length, this.lastError);
     return () => this.listeners.delete(fn);
   }
 
   private emit() {
-    const n = read().length;
+    const n = this.read().length;
     for (const fn of this.listeners) fn(n, this.lastError);
   }
 
@@ -73,8 +98,8 @@ export class Outbox {
    * that starting the request never delays showing the next card.
    */
   add(entry: OutboxEntry) {
-    const entries = [...read(), entry];
-    write(entries);
+    const entries = [...this.read(), entry];
+    this.write(entries);
     for (const fn of this.listeners) fn(entries.length, this.lastError);
     setTimeout(() => void this.flush(), 0);
   }
@@ -85,10 +110,10 @@ export class Outbox {
    */
   remove(clientId: string): boolean {
     if (this.sending?.clientId === clientId) return false;
-    const entries = read();
+    const entries = this.read();
     const rest = entries.filter((e) => e.clientId !== clientId);
     if (rest.length === entries.length) return false;
-    write(rest);
+    this.write(rest);
     this.emit();
     return true;
   }
@@ -114,7 +139,7 @@ export class Outbox {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (;;) {
-      const next = read()[0];
+      const next = this.read()[0];
       if (!next) return;
       let answered!: () => void;
       this.sending = { clientId: next.clientId, answered: new Promise<void>((resolve) => (answered = resolve)) };
@@ -161,7 +186,7 @@ export class Outbox {
     }
     // Saved, already saved, or refused for good (any other 4xx, with the server's reason, which the
     // page shows): either way it leaves the outbox, so one refused rating never blocks the ones after it.
-    write(read().filter((e) => e.clientId !== next.clientId));
+    this.write(this.read().filter((e) => e.clientId !== next.clientId));
     this.backoffMs = 1000;
     this.lastError = null;
     this.emit();

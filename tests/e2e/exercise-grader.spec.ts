@@ -57,7 +57,7 @@ try { DedicatedWorkerGlobalScope.prototype.postMessage.call(self, { type: "call"
 try { self.postMessage({ type: "done" }); } catch {}
 `;
 
-test("overriding built-ins cannot produce a pass on any exercise", async ({ page }) => {
+test("overriding built-ins cannot produce a pass on any exercise", { tag: "@browser" }, async ({ page }) => {
   test.setTimeout(180_000);
   await signUp(page);
   expect(exercises.length).toBeGreaterThanOrEqual(14);
@@ -78,7 +78,7 @@ test("overriding built-ins cannot produce a pass on any exercise", async ({ page
   }
 });
 
-test("no request leaves the worker: fetch, import(), importScripts and nested workers from the prototypes", async ({ page, context }) => {
+test("no request leaves the worker: fetch, import(), importScripts and nested workers from the prototypes", { tag: "@browser" }, async ({ page, context }) => {
   await signUp(page);
   await openExercise(page, "att-ex-softmax");
   // Chromium reports a request the policy refused as a "request" that failed with "csp": it never
@@ -122,7 +122,7 @@ test("no request leaves the worker: fetch, import(), importScripts and nested wo
   expect(failedOtherwise.filter((p) => p.startsWith("/x-"))).toEqual([]); // (refused by the policy, not by chance)
 });
 
-test("a 20 MB return value and a 20 MB error message are reported within the limit, and the page stays usable", async ({ page }) => {
+test("a 20 MB return value and a 20 MB error message are reported within the limit, and the page stays usable", { tag: "@browser" }, async ({ page }) => {
   await signUp(page);
   await openExercise(page, "att-ex-softmax");
   await setCode(page, "function softmax(logits) {\n  return 'x'.repeat(20 * 1024 * 1024);\n}");
@@ -144,7 +144,7 @@ test("a 20 MB return value and a 20 MB error message are reported within the lim
   await expect(summary(page)).toHaveText("10 of 10 tests passed. Well done!");
 });
 
-test("a bug-class test fails its buggy solution: -log(softmax) for cross-entropy", async ({ page }) => {
+test("a bug-class test fails its buggy solution: -log(softmax) for cross-entropy", { tag: "@browser" }, async ({ page }) => {
   await signUp(page);
   await openExercise(page, "train-ex-cross-entropy");
   await setCode(

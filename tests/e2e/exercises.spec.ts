@@ -179,6 +179,11 @@ test("a syntax error reports its line", async ({ page }) => {
 
 test("reset asks first; the solution can be revealed after a failed run, with a confirmation", async ({ page }) => {
   await signUp(page);
+  // A run enrols the lesson (ADR 021); with no new cards today, the review below starts with the exercise.
+  await page.goto("/account");
+  await page.getByLabel("New cards per day").fill("0");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
   await openExercise(page, SOFTMAX);
   await expect(page.getByRole("button", { name: "Show the solution" })).toHaveCount(0);
 

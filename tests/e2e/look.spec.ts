@@ -96,7 +96,7 @@ test.describe("dark theme", () => {
   });
 });
 
-test.describe("320 px", () => {
+test.describe("320 px", { tag: "@browser" }, () => {
   test.describe.configure({ timeout: 240_000 }); // axe on nine pages; 1-2 min on a busy machine
 
   test("every page type fits 320 px without sideways scroll and is axe clean", async ({ page }) => {
@@ -172,7 +172,7 @@ test.describe("320 px", () => {
   });
 });
 
-test.describe("without JavaScript, and on demand", () => {
+test.describe("without JavaScript, and on demand", { tag: "@browser" }, () => {
   test("the tokenizer says it needs JavaScript instead of loading forever; the links stay visible", async ({ browser }) => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 320, height: 640 } });
     const page = await context.newPage();

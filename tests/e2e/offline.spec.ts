@@ -136,6 +136,53 @@ test("offline from a cold start: a lesson loads, a review session completes, and
   expect(await reviewLogs(username)).toHaveLength(3);
 });
 
+test("after log out, nothing personal is left on the device: the review page and the kept queue are gone, lessons stay", async ({ page, context }) => {
+  await signUp(page);
+  await controlled(page);
+  await studyLesson(page, "attention");
+  await page.goto("/review");
+  await hydrated(page);
+  await kept(page, "/review");
+  await page.goto("/lessons/attention");
+  await kept(page, "/lessons/attention");
+  // The day's queue is kept on the device while signed in.
+  const queueKept = () =>
+    page.evaluate(
+      (name) =>
+        new Promise<number>((resolve) => {
+          const req = indexedDB.open(name);
+          req.onsuccess = () => {
+            const db = req.result;
+            const stores = [...db.objectStoreNames];
+            if (!stores.length) return resolve(0);
+            const tx = db.transaction(stores, "readonly");
+            let n = 0;
+            for (const st of stores) tx.objectStore(st).count().onsuccess = (e) => (n += (e.target as IDBRequest<number>).result);
+            tx.oncomplete = () => (db.close(), resolve(n));
+          };
+          req.onerror = () => resolve(0);
+        }),
+      "attention-span-offline",
+    );
+  await expect.poll(queueKept).toBeGreaterThan(0);
+
+  await page.goto("/account");
+  await page.getByRole("button", { name: "Log out", exact: true }).click();
+  await expect(page.getByRole("link", { name: "Log in", includeHidden: true }).first()).toBeAttached();
+  await expect.poll(() => page.evaluate(async () => (await caches.match(new URL("/review", location.href).href)) !== undefined)).toBe(false);
+  await expect.poll(queueKept).toBe(0);
+
+  // Offline on the same browser: no one's review page, while the lesson (not personal) is still there.
+  await context.setOffline(true);
+  const review = await coldPage(context, "/review");
+  await expect(review.getByRole("heading", { name: "You are offline" })).toBeVisible();
+  await expect(review.getByRole("button", { name: /Show answer/ })).toHaveCount(0);
+  await review.close();
+  const lesson = await coldPage(context, "/lessons/attention");
+  await expect(lesson.getByRole("heading", { level: 1 })).toBeVisible();
+  await context.setOffline(false);
+});
+
 test("a new build takes over at a safe moment, never mid-review, and its pages work offline", async ({ page, context }) => {
   const original = fs.readFileSync(SW_FILE, "utf8");
   const oldBuild = /build-id: ([0-9a-f]+)/.exec(original)?.[1];

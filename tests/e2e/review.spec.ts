@@ -1,6 +1,12 @@
 import type { Page } from "@playwright/test";
 import { expect, expectAccessible, hydrated, signUp, studyLesson, test } from "./fixtures";
 
+/** The signed-in learner's outbox key (app/review/outbox.ts: one outbox per learner on a device). */
+async function outboxKey(page: Page) {
+  const { user } = (await (await page.request.get("/account/export")).json()) as { user: { id: string } };
+  return `attention-span:outbox:v2:${user.id}`;
+}
+
 async function newCardsPerDay(page: Page, n: number) {
   await page.goto("/account");
   await page.getByLabel("New cards per day").fill(String(n));
@@ -103,6 +109,7 @@ test("a review made while the server is unreachable is saved once it comes back"
   await signUp(page);
   await newCardsPerDay(page, 2);
   await studyLesson(page, "training");
+  const key = await outboxKey(page);
   await page.goto("/review");
   await hydrated(page);
   await context.setOffline(true);
@@ -111,12 +118,48 @@ test("a review made while the server is unreachable is saved once it comes back"
   await expect(page.getByText("1 unsaved review")).toBeVisible();
   await expect(page.getByText(/Can't reach the server/)).toBeVisible();
   // Still offline: the rating is kept on this device across a reload.
-  const kept = await page.evaluate(() => localStorage.getItem("attention-span:outbox:v1"));
+  const kept = await page.evaluate((k) => localStorage.getItem(k), key);
   expect(JSON.parse(kept ?? "[]")).toHaveLength(1);
   await context.setOffline(false);
   await expect(page.getByText("unsaved")).toHaveCount(0, { timeout: 15_000 });
   const exported = await (await page.request.get("/account/export")).json();
   expect(exported.reviewLogs.filter((l: { kind: string }) => l.kind === "review")).toHaveLength(1);
+});
+
+test("on a shared device, a rating one learner left unsent is never saved as another learner's, and is saved when its learner is back", async ({ page, context }) => {
+  const reviewsOf = async (p: Page) => ((await (await p.request.get("/account/export")).json()).reviewLogs as { kind: string; clientId: string }[]).filter((l) => l.kind === "review");
+  const a = await signUp(page);
+  await studyLesson(page, "training");
+  await page.goto("/review");
+  await hydrated(page);
+  await context.setOffline(true);
+  await page.keyboard.press("Space");
+  await page.keyboard.press("3");
+  await expect(page.getByText("1 unsaved review")).toBeVisible();
+  // A leaves with the rating unsent (the tab closed while offline); B signs in on the same browser.
+  await page.close();
+  await context.setOffline(false);
+  await context.clearCookies();
+  const shared = await context.newPage();
+  await signUp(shared);
+  await studyLesson(shared, "training");
+  await hydrated(shared);
+  await shared.keyboard.press("Space");
+  await shared.keyboard.press("3");
+  await expect(shared.getByText("unsaved")).toHaveCount(0, { timeout: 15_000 });
+  // B's outbox sent B's one rating only (an outbox is sent in order: A's would have gone first).
+  expect(await reviewsOf(shared)).toHaveLength(1);
+  // A logs in again on this device: A's rating is saved, as A's.
+  await context.clearCookies();
+  await shared.goto("/login");
+  await shared.getByLabel("Username").fill(a.username);
+  await shared.getByLabel("Password").fill(a.password);
+  await shared.getByRole("button", { name: "Log in" }).click();
+  await expect(shared.getByRole("link", { name: `Account: ${a.username}`, includeHidden: true })).toBeAttached();
+  await shared.goto("/review");
+  await hydrated(shared);
+  await expect.poll(async () => (await reviewsOf(shared)).length, { timeout: 15_000 }).toBe(1);
+  await expect(shared.getByText("unsaved")).toHaveCount(0);
 });
 
 test("a rating the server refuses leaves the outbox with a message, and a skewed clock blocks nothing", async ({ page }) => {
@@ -130,13 +173,17 @@ test("a rating the server refuses leaves the outbox with a message, and a skewed
   const first = (await (await page.request.get("/account/export")).json()).reviewLogs[0].itemId as string;
   // Two ratings waiting from another session on this device: one the server refuses for good (an
   // unknown card), one from a clock three days behind, before the card's last review (a 500 once).
-  await page.evaluate((itemId) => {
-    const entries = [
-      { clientId: "e2e-unknown-item-01", itemId: "no-such-item", rating: 3, version: 0, durationMs: 1000, reviewedAt: Date.now() },
-      { clientId: "e2e-clock-behind-01", itemId, rating: 3, version: 1, durationMs: 1000, reviewedAt: Date.now() - 3 * 24 * 60 * 60 * 1000 },
-    ];
-    localStorage.setItem("attention-span:outbox:v1", JSON.stringify(entries));
-  }, first);
+  const key = await outboxKey(page);
+  await page.evaluate(
+    ({ itemId, key }) => {
+      const entries = [
+        { clientId: "e2e-unknown-item-01", itemId: "no-such-item", rating: 3, version: 0, durationMs: 1000, reviewedAt: Date.now() },
+        { clientId: "e2e-clock-behind-01", itemId, rating: 3, version: 1, durationMs: 1000, reviewedAt: Date.now() - 3 * 24 * 60 * 60 * 1000 },
+      ];
+      localStorage.setItem(key, JSON.stringify(entries));
+    },
+    { itemId: first, key },
+  );
   await page.keyboard.press("Space");
   await page.keyboard.press("3");
   await expect(page.getByText("No such item.")).toBeVisible();
