@@ -47,9 +47,21 @@ async function newCardsPerDay(page: Page, n: number) {
   await expect(page.getByRole("status").filter({ hasText: "Settings saved." })).toBeVisible();
 }
 
-/** The service worker controls this page (the first one takes over at once). */
+/**
+ * The service worker controls this page (the first one takes over at once).
+ * An install whose precache fetch failed leaves no worker until the next page
+ * load registers it again, as a learner's next visit would: reload and wait again.
+ */
 async function controlled(page: Page) {
-  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await page.reload();
+    }
+  }
 }
 
 /** The worker has stored this page for offline use. */
@@ -57,7 +69,11 @@ async function kept(page: Page, url: string) {
   await expect.poll(() => page.evaluate(async (u) => (await caches.match(new URL(u, location.href).href)) !== undefined, url)).toBe(true);
 }
 
-/** The build id of the worker controlling the page. */
+/**
+ * The build id of the worker controlling the page; "no answer" when none comes
+ * within 2 s (a message sent while the controller is being replaced can be
+ * dropped: a poll then asks again instead of waiting forever).
+ */
 function controllerBuild(page: Page): Promise<string> {
   return page.evaluate(
     () =>
@@ -65,7 +81,10 @@ function controllerBuild(page: Page): Promise<string> {
         navigator.serviceWorker.addEventListener("message", (e) => {
           if (e.data?.type === "build") resolve(e.data.id);
         });
-        navigator.serviceWorker.controller!.postMessage({ type: "build" });
+        setTimeout(() => resolve("no answer"), 2000);
+        const controller = navigator.serviceWorker.controller;
+        if (controller) controller.postMessage({ type: "build" });
+        else resolve("no controller");
       }),
   );
 }

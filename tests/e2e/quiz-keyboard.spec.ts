@@ -84,6 +84,7 @@ test("a keyboard-only lesson quiz through all five question kinds, with 'You ans
       await expect(feedback.locator(".feedback-verdict")).toHaveText("Correct.");
     }
     await page.keyboard.press("Enter"); // continues
+    await expect(page.locator(".feedback-verdict")).toHaveCount(0);
   }
   await expect(page.getByText("Question 6 of")).toBeVisible();
 });
@@ -126,6 +127,8 @@ test("a keyboard-only review through a flashcard and all five question kinds; 'I
       await page.keyboard.press("Space");
       await expect(page.locator(".keys-hint")).toContainText("rate");
       await page.keyboard.press("3");
+      // Rated: the next item (even this card again) comes with its answer hidden; never read the old one.
+      await expect(page.getByRole("button", { name: /^Good/ })).toHaveCount(0);
       continue;
     }
     await expect(card.getByRole("button", { name: "Check answer" })).toBeVisible();
@@ -157,6 +160,7 @@ test("a keyboard-only review through a flashcard and all five question kinds; 'I
       await expect(page.locator(".feedback-verdict")).toHaveText(/^Correct/);
     }
     await page.keyboard.press("Enter"); // continues
+    await expect(page.locator(".feedback-verdict")).toHaveCount(0);
   }
   await expect(summary).toBeVisible();
   // The flashcard twice (Good starts its learning steps, the second Good graduates it), each question once.
