@@ -119,9 +119,11 @@ test("a keyboard-only review through a flashcard and all five question kinds; 'I
   for (let step = 0; step < 10; step++) {
     // The next item, or the summary once the queue (refilled from the server when the page's list runs out) is empty.
     const card = page.locator(".review-card");
-    await expect(card.or(summary)).toBeVisible();
+    const showAnswer = page.getByRole("button", { name: /Show answer/ });
+    // A flashcard, a question, or the end: never a page between two items.
+    await expect(showAnswer.or(card.getByRole("button", { name: "Check answer" })).or(summary)).toBeVisible();
     if (await summary.isVisible()) break;
-    if (await page.getByRole("button", { name: /Show answer/ }).isVisible()) {
+    if (await showAnswer.isVisible()) {
       seen.push("card");
       await expect(page.locator(".keys-hint")).toContainText("show the answer");
       await page.keyboard.press("Space");
