@@ -4,36 +4,12 @@
  * DATABASE_URL_PG), and one cap shared by two app processes on one database,
  * as behind a load balancer.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inProcessDatabase } from "./in-process-db";
 import { Client, signUp, startServer, studyLesson, type TestServer } from "./harness";
 import { learnerWithQueue } from "./review-learner";
 
-const onPostgres = process.env.TEST_DATABASE === "postgres";
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "attention-span-write-caps-"));
-process.env.DATA_DIR = dataDir;
-let dropDatabase = async () => {};
-if (onPostgres) {
-  const admin = process.env.DATABASE_URL_PG;
-  if (!admin) throw new Error("TEST_DATABASE=postgres needs DATABASE_URL_PG");
-  const name = `as_caps_${process.pid}_${Date.now().toString(36)}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  process.env.DATABASE_URL = url.toString();
-  dropDatabase = async () => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-  };
-} else process.env.DATABASE_URL = "";
+const scratch = await inProcessDatabase("caps");
 
 const { startup } = await import("~/startup.server");
 const { checkWrite, resetWriteCaps } = await import("~/limits/write-caps.server");
@@ -49,8 +25,7 @@ afterAll(async () => {
   resetWriteCaps();
   await closeSql();
   await disconnectDb();
-  await dropDatabase();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await scratch.cleanUp();
 });
 
 const at = (ms: number) => ({ now: new Date(ms) });
