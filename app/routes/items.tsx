@@ -75,6 +75,39 @@ function formatDue(row: { dueInDays: number | null; due: string | null }) {
   return `in ${Math.round(row.dueInDays)} d`;
 }
 
+type Option = readonly [value: string, label: string];
+const KIND_OPTIONS: readonly Option[] = [
+  ["", "All kinds"],
+  ["card", "Flashcards"],
+  ["quiz", "Questions"],
+  ["exercise", "Exercises"],
+];
+const STATE_OPTIONS: readonly Option[] = [
+  ["", "Any state"],
+  ["new", "New"],
+  ["learning", "Learning"],
+  ["review", "Review"],
+  ["relearning", "Relearning"],
+  ["leech", "Leeches"],
+  ["suspended", "Suspended"],
+];
+
+/** One labelled filter of the search form; the first option (value "") means "any". */
+function FilterSelect({ label, name, value, options }: { label: string; name: string; value: string | null; options: readonly Option[] }) {
+  return (
+    <label>
+      {label}
+      <select name={name} defaultValue={value ?? ""}>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 export default function Items() {
   const { topics, error, result, done } = useLoaderData<typeof loader>();
   const [search] = useSearchParams();
@@ -98,38 +131,9 @@ export default function Items() {
           Search
           <input type="search" name="q" defaultValue={search.get("q") ?? ""} maxLength={500} placeholder="r<0.9 softmax" />
         </label>
-        <label>
-          Topic
-          <select name="topic" defaultValue={search.get("topic") ?? ""}>
-            <option value="">All topics</option>
-            {topics.map((t) => (
-              <option key={t.slug} value={t.slug}>
-                {t.title}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Kind
-          <select name="kind" defaultValue={search.get("kind") ?? ""}>
-            <option value="">All kinds</option>
-            <option value="card">Flashcards</option>
-            <option value="quiz">Questions</option>
-            <option value="exercise">Exercises</option>
-          </select>
-        </label>
-        <label>
-          State
-          <select name="state" defaultValue={search.get("state") ?? ""}>
-            <option value="">Any state</option>
-            <option value="new">New</option>
-            <option value="learning">Learning</option>
-            <option value="review">Review</option>
-            <option value="relearning">Relearning</option>
-            <option value="leech">Leeches</option>
-            <option value="suspended">Suspended</option>
-          </select>
-        </label>
+        <FilterSelect label="Topic" name="topic" value={search.get("topic")} options={[["", "All topics"], ...topics.map((t): Option => [t.slug, t.title])]} />
+        <FilterSelect label="Kind" name="kind" value={search.get("kind")} options={KIND_OPTIONS} />
+        <FilterSelect label="State" name="state" value={search.get("state")} options={STATE_OPTIONS} />
         <button type="submit">Filter</button>
       </Form>
       {error ? (
