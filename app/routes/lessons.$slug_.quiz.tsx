@@ -7,7 +7,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
-import { useEffect } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { z } from "zod";
 import { formNumber } from "~/utils/fields";
 import { getOptionalUser, requireUser } from "~/auth/session.server";
@@ -164,6 +164,23 @@ function EnterContinues({ to }: { to: string }) {
   return null;
 }
 
+/**
+ * The way on after feedback, focused when it appears, so Enter or Tab continue from it: the
+ * answer's form (and the focus in it) is gone. React's autoFocus does nothing for a link
+ * rendered in the browser (it only works on the server-rendered first page), hence the effect.
+ */
+function ContinueLink({ to, children }: { to: string; children: ReactNode }) {
+  const ref = useRef<HTMLAnchorElement>(null);
+  useEffect(() => {
+    ref.current?.focus({ preventScroll: true });
+  }, [to]);
+  return (
+    <Link ref={ref} className="button" to={to} autoFocus>
+      {children}
+    </Link>
+  );
+}
+
 export default function LessonQuiz() {
   const d = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -239,13 +256,13 @@ export default function LessonQuiz() {
           <EnterContinues to={d.finished ? `/lessons/${d.slug}/quiz?result=${d.attemptId}` : `/lessons/${d.slug}/quiz`} />
           <p className="cta-row">
             {d.finished ? (
-              <Link className="button" to={`/lessons/${d.slug}/quiz?result=${d.attemptId}`} autoFocus>
+              <ContinueLink to={`/lessons/${d.slug}/quiz?result=${d.attemptId}`}>
                 See your result <kbd className="key-hint">Enter</kbd>
-              </Link>
+              </ContinueLink>
             ) : (
-              <Link className="button" to={`/lessons/${d.slug}/quiz`} autoFocus>
+              <ContinueLink to={`/lessons/${d.slug}/quiz`}>
                 Next question <kbd className="key-hint">Enter</kbd>
-              </Link>
+              </ContinueLink>
             )}
           </p>
         </section>

@@ -83,6 +83,8 @@ test("a keyboard-only lesson quiz through all five question kinds, with 'You ans
     } else {
       await expect(feedback.locator(".feedback-verdict")).toHaveText("Correct.");
     }
+    // The way on takes the focus (the answer's form is gone), so Enter and Tab go on from it.
+    await expect(page.getByRole("link", { name: /Next question/ })).toBeFocused();
     await page.keyboard.press("Enter"); // continues
     await expect(page.locator(".feedback-verdict")).toHaveCount(0);
   }
