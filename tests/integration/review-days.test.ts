@@ -18,6 +18,7 @@ const { recordReview, undoLastReview } = await import("~/review/review.server");
 const { getStats, getStreak, resetStatsCache } = await import("~/progress/stats.server");
 const { closeSql, getSql, all } = await import("~/db/sql.server");
 const { getDb, disconnectDb } = await import("~/db/client.server");
+const { updateSettings } = await import("~/settings/settings.server");
 const { getCourse } = await import("~/content/course.server");
 const { overruleLastAnswer, OVERRULE_WINDOW_MS } = await import("~/review/overrule.server");
 const { recordReviewAnswer } = await import("~/quiz/attempts.server");
@@ -49,9 +50,9 @@ afterAll(async () => {
 });
 
 /** The statistics computed afresh from every log row, by the pure functions. */
-async function fresh(now: Date) {
-  const s = (await getDb().settings.findUniqueOrThrow({ where: { userId } }))!;
-  const logs = (await getDb().reviewLog.findMany({ where: { userId } })).map((l) => ({
+async function fresh(now: Date, learner = userId) {
+  const s = (await getDb().settings.findUniqueOrThrow({ where: { userId: learner } }))!;
+  const logs = (await getDb().reviewLog.findMany({ where: { userId: learner } })).map((l) => ({
     itemId: l.itemId,
     kind: l.kind,
     undone: l.undone,
@@ -67,7 +68,7 @@ async function fresh(now: Date) {
   for (let i = totals.length - 2; i >= 0 && totals[i]!.reviews > 0; i--) streak++;
   if (totals[totals.length - 1]!.reviews > 0) streak++;
   const live = new Set((await getDb().item.findMany({ where: { retiredAt: null }, select: { id: true } })).map((i) => i.id));
-  const states = (await getDb().itemState.findMany({ where: { userId } })).filter((st) => live.has(st.itemId));
+  const states = (await getDb().itemState.findMany({ where: { userId: learner } })).filter((st) => live.has(st.itemId));
   return {
     due: dueForecast(states, learningDays(now, s.timeZone, s.dayStartHour, 0, 29)),
     perDay: totals.slice(-30),
@@ -176,6 +177,31 @@ describe("kept past days", () => {
       // The corrected rating counts as passed; a kept day from before the correction would say failed.
       expect(stats.retention.all).toMatchObject({ passed: stats.retention.all.total });
       expect(stats.retention.all.total).toBeGreaterThan(0);
+    }
+  }, 60_000);
+  it("stay right when the learner's zone changes and changes back", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    const learner = (await createUser("days-zones", "a long enough password", "America/Los_Angeles")).id;
+    const s = (await getDb().settings.findUniqueOrThrow({ where: { userId: learner } }))!;
+    const { desiredRetention, newPerDay, reviewCap, dayStartHour, maximumInterval, learningSteps, relearningSteps } = s;
+    const moveTo = (timeZone: string) => updateSettings(learner, { desiredRetention, newPerDay, reviewCap, dayStartHour, maximumInterval, learningSteps, relearningSteps, timeZone });
+    const [first, second] = getCourse().course.topics.flatMap((t) => t.cards.map((c) => c.id));
+    // 21 October 2026, 12:00 UTC: 05:00 in Los Angeles (its learning day began at 04:00, 11:00 UTC), 21:00 in Tokyo.
+    const now = Date.UTC(2026, 9, 21, 12, 0);
+    vi.setSystemTime(now - 20 * HOUR); // Los Angeles' yesterday
+    expect((await recordReview(learner, { itemId: first!, rating: 3, clientId: "zones-1", version: 0, durationMs: 4000, source: "review" }, new Date(now - 20 * HOUR))).status).toBe("recorded");
+    vi.setSystemTime(now);
+    await getStats(learner, new Date(now)); // keeps Los Angeles' yesterday, which ended an hour ago
+    // In Tokyo the learning day began at 04:00 there, 19:00 UTC yesterday: inside the kept Los Angeles day.
+    await moveTo("Asia/Tokyo");
+    const late = await recordReview(learner, { itemId: second!, rating: 3, clientId: "zones-2", version: 0, durationMs: 4000, source: "review", reviewedAt: now - 3 * DAY }, new Date(now));
+    expect(late.status).toBe("recorded");
+    await moveTo("America/Los_Angeles");
+    for (const newProcess of [false, true]) {
+      if (newProcess) resetStatsCache();
+      const [stats, expected] = await Promise.all([getStats(learner, new Date(now)), fresh(new Date(now), learner)]);
+      expect(expected.perDay.at(-2)!.reviews, "the late review landed on the kept day").toBe(2);
+      expect(stats.perDay, newProcess ? "in a new process" : "in this process").toEqual(expected.perDay.map(({ key, reviews, timeMs }) => ({ key, reviews, timeMs })));
     }
   }, 60_000);
 });
