@@ -12,6 +12,7 @@ import { getCourse } from "~/content/course.server";
 import { getDb } from "~/db/client.server";
 import { exportUserData } from "~/auth/users.server";
 import { CardText, isOwnItemId, MAX_OWN_CARDS, ownItemId } from "~/own-cards/schema";
+import { ThemeSchema } from "~/theme/theme";
 
 export const EXPORT_FORMAT = "attention-span-export";
 export const EXPORT_FORMAT_VERSION = 1;
@@ -81,6 +82,12 @@ const BackupFile = z.object({
       learningSteps: z.string().max(200),
       relearningSteps: z.string().max(200),
       weights: z.string().max(2000).nullable(),
+      // Settings added after the first version of the format: optional, so older files still import.
+      fitInfo: z.string().max(2000).nullable().optional(),
+      dailyGoal: z.number().int().min(1).max(1000).optional(),
+      leechThreshold: z.number().int().min(0).max(99).optional(),
+      lightDays: z.string().regex(/^([0-6](,[0-6])*)?$/).optional(),
+      theme: ThemeSchema.optional(),
     })
     .nullable(),
   lessonVisits: z.array(z.object({ topicId: Id, firstOpened: DateStr })).max(10_000),

@@ -145,7 +145,7 @@ describe("backup round trip", () => {
       await states(s, userId),
       await s.all("SELECT itemId, clientId, kind, rating, reviewedAt, stateAfter, undone FROM ReviewLog WHERE userId = ? ORDER BY id", userId),
       await s.all("SELECT u.clientId AS undo, r.clientId AS target FROM ReviewLog u JOIN ReviewLog r ON r.id = u.undoesId WHERE u.userId = ?", userId),
-      await s.all("SELECT desiredRetention, newPerDay, reviewCap, dayStartHour, timeZone, maximumInterval, learningSteps, relearningSteps, weights FROM Settings WHERE userId = ?", userId),
+      await s.all("SELECT desiredRetention, newPerDay, reviewCap, dayStartHour, timeZone, maximumInterval, learningSteps, relearningSteps, weights, dailyGoal, leechThreshold, lightDays, theme FROM Settings WHERE userId = ?", userId),
       await s.all("SELECT topicId FROM LessonVisit WHERE userId = ? ORDER BY topicId", userId),
       await s.all("SELECT id, topicId, seed, startedAt, finishedAt, correct, total FROM QuizAttempt WHERE userId = ? ORDER BY id", userId),
       await s.all("SELECT attemptId, itemId, answer, correct, context FROM QuizAnswer WHERE userId = ? ORDER BY attemptId, itemId", userId),
@@ -163,7 +163,8 @@ describe("backup round trip", () => {
   };
 
   beforeAll(async () => {
-    await a.post("/account", { intent: "settings", desiredRetention: "0.85", newPerDay: "15", reviewCap: "150", dayStartHour: "3", timeZone: "UTC", maximumInterval: "3650", learningSteps: "1m 10m", relearningSteps: "10m" });
+    await a.post("/account", { intent: "settings", desiredRetention: "0.85", newPerDay: "15", reviewCap: "150", dayStartHour: "3", timeZone: "UTC", maximumInterval: "3650", learningSteps: "1m 10m", relearningSteps: "10m", dailyGoal: "35", leechThreshold: "5", lightDaysSent: "1", "light-0": "on", "light-6": "on" });
+    expect((await a.post("/theme", { theme: "dark" })).status).toBe(200); // every setting travels, the theme too
     // A quiz answer and an exercise run, so the backup holds more than reviews.
     await a.post("/lessons/attention/quiz", { intent: "start" });
     const page = await (await a.get("/lessons/attention/quiz")).text();
