@@ -94,6 +94,19 @@ describe("Build your GPT chain", () => {
     expect(stageOfLine(program, line)).toBe(3);
   });
 
+  it("reads malformed results as differences, never as matches", () => {
+    const typed = compareTraces(runChain({ ...solutions, 1: "function embed(t, te, pe) { return t.map((x, i) => Float64Array.from(te[x], (v, j) => v + pe[i][j])); }" }), reference, model.vocab, () => false);
+    expect(typed.firstDifference?.message).toMatch(/^Your embeddings \(stage 1\) gives a Float64Array .* at position 0 \(embeddings\) where the reference gives a row of 32$/);
+    const short = compareTraces(runChain({ ...solutions, 5: "function residual(s, u) { return s.slice(1).map((r, i) => r.map((v, j) => v + u[i + 1][j])); }" }), reference, model.vocab, () => false);
+    expect(short.firstDifference?.message).toBe("Your residual connection (stage 5) returns 31 rows (block 1, after attention) where the reference has 32, one per position");
+    const sampling = compareTraces(runChain({ ...solutions, 8: "function sampleTopK(z) { return z.indexOf(Math.max(...z)); }" }), reference, model.vocab, () => false);
+    expect(sampling.firstDifference?.stage).toBe(8);
+    expect(sampling.firstDifference?.message).toMatch(/^Your sampling \(stage 8\) picks .+ where the reference picks .+, with temperature 1, top-k 1000 and u = 0\.62$/);
+    for (const junk of [null, 42, "trace", [{ stage: 1 }], [{ stage: 2, value: [] }]]) {
+      expect(compareTraces(junk, reference, model.vocab, () => false).firstDifference?.stage).toBe(1);
+    }
+  });
+
   it("generates the same characters as the shipped model's own sampling", () => {
     const count = 12;
     const temperature = 0.8;
