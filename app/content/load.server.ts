@@ -457,7 +457,7 @@ function checkLink(href: string, anchors: Set<string>, slugs: Map<string, TopicC
   }
   if (href === "/overview") return course.overview ? null : "broken link: there is no overview.md";
   if (href.startsWith("/")) {
-    const known = ["/lessons", "/review", "/progress", "/exercises", "/overview", "/help/mastery"];
+    const known = ["/lessons", "/review", "/progress", "/exercises", "/overview", "/help/mastery", "/build-your-gpt"];
     return known.some((k) => href === k || href.startsWith(`${k}/`) || href.startsWith(`${k}#`)) ? null : `broken link: no page "${href}"`;
   }
   if (/^https?:\/\//.test(href) || href.startsWith("mailto:")) return null;
