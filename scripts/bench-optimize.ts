@@ -119,8 +119,10 @@ async function fitOnce() {
   const outcome = await runLeasedFit(userId, started);
   return { outcome, seconds: (performance.now() - t) / 1000 };
 }
-const { outcome, seconds } = await fitOnce();
-if (outcome.kind === "failed") throw new Error(outcome.error);
+const first = await fitOnce();
+const seconds = first.seconds;
+if (!("fitMs" in first.outcome)) throw new Error(first.outcome.error);
+const outcome = first.outcome;
 const fitted = JSON.parse((new Database(file, { readonly: true }).prepare("SELECT weights FROM Settings WHERE userId = ?").get(userId) as { weights: string | null }).weights ?? "null") as number[] | null;
 
 // Held-out evaluation.
