@@ -34,7 +34,7 @@ export interface ChildProgress {
 }
 
 export type ChildOutput =
-  | { ok: true; weights: number[]; reviews: number; items: number; current: { logLoss: number; rmseBins: number }; fitted: { logLoss: number; rmseBins: number }; fitMs: number; readMs: number }
+  | { ok: true; weights: number[]; reviews: number; items: number; current: { logLoss: number; rmseBins: number }; fitted: { logLoss: number; rmseBins: number }; fitMs: number; readMs: number; evalMs: number }
   | { ok: false; skipped: true; reviews: number; spaced: number; error: string }
   | { ok: false; skipped?: false; reviews: number; error: string };
 
@@ -108,7 +108,10 @@ export async function fitInChild(input: ChildInput, progress: (p: ChildProgress)
     const e = new binding.FSRSBinding(w).evaluate(fsrsItems);
     return { logLoss: e.logLoss, rmseBins: e.rmseBins };
   };
-  return { ok: true, weights, reviews: log.length, items: items.length, current: evaluate(input.current), fitted: evaluate(weights), fitMs, readMs };
+  const evalStarted = performance.now();
+  const current = evaluate(input.current);
+  const fitted = evaluate(weights);
+  return { ok: true, weights, reviews: log.length, items: items.length, current, fitted, fitMs, readMs, evalMs: performance.now() - evalStarted };
 }
 
 // Started as a child process (not when a test imports this module).
