@@ -51,12 +51,16 @@ export interface DayZone {
   dayStartHour: number;
 }
 
+const UTC_ZONES = new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"]);
+
 /**
  * The learning day of an instant as whole days since 1970-01-01: its calendar
  * date in the zone, the day before when it is earlier than the day-start hour
  * (the same day as dayKey in domain/day.ts, without the day's boundaries).
  */
 export function learningDayNumber(at: Date, zone: DayZone): number {
+  // UTC (the default zone) needs no time-zone lookup: its wall clock is the instant's own fields.
+  if (UTC_ZONES.has(zone.timeZone)) return Math.floor((at.getTime() - zone.dayStartHour * 3_600_000) / 86_400_000);
   const w = wallClock(at, zone.timeZone);
   const day = Math.round(Date.UTC(w.year, w.month - 1, w.day) / 86_400_000);
   return w.hour < zone.dayStartHour ? day - 1 : day;

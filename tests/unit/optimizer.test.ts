@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { acceptedItem, itemsOfHistories, spacedReviewCount, trainingHistories, trainingItems, type LogEntry, type TrainingReview } from "~/optimizer/items";
+import { acceptedItem, itemsOfHistories, learningDayNumber, spacedReviewCount, trainingHistories, trainingItems, type LogEntry, type TrainingReview } from "~/optimizer/items";
 import { fitDue, MIN_GAIN, MIN_REVIEWS, MIN_SPACED_REVIEWS, REFIT_AFTER_MS, REFIT_EVERY_REVIEWS, RETRY_AFTER_MS, RETRY_AFTER_REVIEWS, retryBlocked, shouldAdopt } from "~/optimizer/policy";
 import { syntheticLog } from "~/optimizer/synthetic";
 import { ratingHabits, simulate } from "~/optimizer/simulate";
@@ -71,6 +71,15 @@ describe("training items from a review log", () => {
   it("the same instants in UTC with the day at midnight give other gaps", () => {
     const [a] = trainingHistories(log, { timeZone: "UTC", dayStartHour: 0 });
     expect(a!.map((r) => r.deltaT)).toEqual([0, 1, 0, 4]);
+  });
+
+  it("in UTC, counts days by arithmetic exactly as the time-zone lookup does", () => {
+    for (let i = 0; i < 2000; i++) {
+      const instant = new Date(Date.UTC(2020, 0, 1) + i * 3_917_000 - 60 * 365 * 86_400_000); // every ~65 minutes from 1960 (Abidjan is UTC since 1912)
+      for (const dayStartHour of [0, 4, 23]) {
+        expect(learningDayNumber(instant, { timeZone: "UTC", dayStartHour })).toBe(learningDayNumber(instant, { timeZone: "Africa/Abidjan", dayStartHour }));
+      }
+    }
   });
 
   it("ignores the log's order", () => {
