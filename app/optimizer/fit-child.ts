@@ -34,7 +34,7 @@ export interface ChildProgress {
 }
 
 export type ChildOutput =
-  | { ok: true; weights: number[]; reviews: number; items: number; current: { logLoss: number; rmseBins: number }; fitted: { logLoss: number; rmseBins: number }; fitMs: number; readMs: number; evalMs: number }
+  | { ok: true; weights: number[]; reviews: number; items: number; current: { logLoss: number; rmseBins: number }; fitted: { logLoss: number; rmseBins: number }; fitMs: number; readMs: number; evalMs: number; cpuMs: number }
   | { ok: false; skipped: true; reviews: number; spaced: number; error: string }
   | { ok: false; skipped?: false; reviews: number; error: string };
 
@@ -111,7 +111,8 @@ export async function fitInChild(input: ChildInput, progress: (p: ChildProgress)
   const evalStarted = performance.now();
   const current = evaluate(input.current);
   const fitted = evaluate(weights);
-  return { ok: true, weights, reviews: log.length, items: items.length, current, fitted, fitMs, readMs, evalMs: performance.now() - evalStarted };
+  const cpu = process.cpuUsage(); // this process's whole CPU time, every thread's: the fit's cost whatever the machine's load
+  return { ok: true, weights, reviews: log.length, items: items.length, current, fitted, fitMs, readMs, evalMs: performance.now() - evalStarted, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 // Started as a child process (not when a test imports this module).

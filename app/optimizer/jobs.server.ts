@@ -34,7 +34,7 @@ export interface FitJobView {
 }
 
 export type FitOutcome =
-  | { kind: "adopted" | "kept"; reviews: number; items: number; logLossBefore: number; logLossAfter: number; rmseBefore: number; rmseAfter: number; fitMs: number; readMs?: number; evalMs?: number }
+  | { kind: "adopted" | "kept"; reviews: number; items: number; logLossBefore: number; logLossAfter: number; rmseBefore: number; rmseAfter: number; fitMs: number; readMs?: number; evalMs?: number; cpuMs?: number }
   | { kind: "failed" | "skipped"; reviews: number; error: string };
 
 /** The learner's fit job as the settings page shows it. */
@@ -143,6 +143,7 @@ export async function runLeasedFit(userId: string, startedAt = new Date(), clock
         fitMs: Math.round(fit.fitMs),
         readMs: Math.round(fit.readMs),
         evalMs: Math.round(fit.evalMs),
+        cpuMs: Math.round(fit.cpuMs),
       };
       if (adopt) weights = fit.weights;
     }
