@@ -6,9 +6,14 @@
  * the worker's fit and evaluation, the adopt rule, the settings written); the
  * other 1,000 items are held out, and the default, fitted and generating
  * weights are evaluated on them. Then POST /api/review through the production
- * build's request handler, p50/p99, idle and while fits run, in the same run.
+ * build's request handler, p50/p99, idle and while fits run, in the same run,
+ * with the event loop's delay in each phase (what of a fit still runs on the
+ * server's thread: ADR 029 moved the log read and the items to the child).
+ * The reviews go to the learner's own cards (ADR 025): they have no siblings
+ * to bury (ADR 027), so the queue never runs dry however many runs.
  * Figures, not assertions: see docs/benchmarks.md.
  */
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -25,6 +30,8 @@ const ITEMS = 5_000;
 const REVIEWS_PER_ITEM = 20;
 const HELD_OUT = 1_000;
 const RUNS = Number(process.env.BENCH_RUNS ?? 300);
+/** Enough due cards for every review of the run (warm-up, idle, during fits, idle again), rated Again or not. */
+const OWN_CARDS = 50 + 3 * RUNS + 200;
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -56,7 +63,11 @@ const signup = await handler(
 );
 const cookie = signup.headers.get("set-cookie")!.split(";")[0]!;
 
-const log = syntheticLog({ items: ITEMS, reviewsPerItem: REVIEWS_PER_ITEM, seed: 2026, start: new Date(Date.now() - 50 * 365 * 86_400_000) }).filter((e) => e.reviewedAt.getTime() < Date.now());
+// Exactly ITEMS * REVIEWS_PER_ITEM reviews: the whole synthetic history is moved back so that its last review was yesterday.
+const generated = syntheticLog({ items: ITEMS, reviewsPerItem: REVIEWS_PER_ITEM, seed: 2026, start: new Date(Date.now() - 50 * 365 * 86_400_000) });
+const latest = generated.reduce((m, e) => Math.max(m, e.reviewedAt.getTime()), -Infinity);
+const shift = latest - (Date.now() - 86_400_000);
+const log = generated.map((e) => ({ ...e, reviewedAt: new Date(e.reviewedAt.getTime() - Math.max(0, shift)) }));
 const heldOutIds = new Set(Array.from({ length: HELD_OUT }, (_, i) => `synthetic-${i * (ITEMS / HELD_OUT)}`));
 const train = log.filter((e) => !heldOutIds.has(e.itemId));
 const heldOut = log.filter((e) => heldOutIds.has(e.itemId));
@@ -73,13 +84,19 @@ db.transaction(() => {
     "INSERT INTO ReviewLog (userId, itemId, clientId, kind, source, rating, prevState, reviewedAt, durationMs, stateBefore, stateAfter) VALUES (?, ?, ?, 'review', 'review', ?, ?, ?, 4000, '{}', '{}')",
   );
   train.forEach((e, i) => insLog.run(userId, e.itemId, `seed-${i}`, e.rating, e.prevState, iso(e.reviewedAt.getTime())));
-  const cards = (db.prepare("SELECT id, topicId FROM Item WHERE kind = 'card' AND retiredAt IS NULL").all() as { id: string; topicId: string }[]);
+  // The learner's own cards, all due: no two are siblings, and each is reviewed at most once or twice in the run (no leeches).
+  const topics = (db.prepare("SELECT id FROM Topic").all() as { id: string }[]).map((t) => t.id);
+  const insCard = db.prepare("INSERT INTO OwnCard (id, userId, topicId, section, front, back, createdAt, updatedAt) VALUES (?, ?, ?, '', ?, ?, ?, ?)");
   const insState = db.prepare(
     "INSERT INTO ItemState (userId, itemId, due, stability, difficulty, elapsedDays, scheduledDays, learningSteps, reps, lapses, state, lastReview, version) VALUES (?, ?, ?, 5, 5, 0, 5, 0, 3, 0, 2, ?, 3)",
   );
-  cards.forEach((c, i) => insState.run(userId, c.id, iso(now - (i % 5) * DAY), iso(now - 6 * DAY)));
+  for (let i = 0; i < OWN_CARDS; i++) {
+    const id = `benchcard${String(i).padStart(5, "0")}`;
+    insCard.run(id, userId, topics[i % topics.length]!, `Bench question ${i}`, `Bench answer ${i}`, iso(now - 30 * DAY), iso(now - 30 * DAY));
+    insState.run(userId, `own:${id}`, iso(now - (i % 5) * DAY), iso(now - 6 * DAY));
+  }
   const visit = db.prepare("INSERT OR IGNORE INTO LessonVisit (userId, topicId, firstOpened) VALUES (?, ?, ?)");
-  for (const c of cards) visit.run(userId, c.topicId, iso(now - 30 * DAY));
+  for (const t of topics) visit.run(userId, t, iso(now - 30 * DAY));
 })();
 db.prepare("UPDATE Settings SET reviewCap = 5000 WHERE userId = ?").run(userId);
 db.pragma("wal_checkpoint(TRUNCATE)");
@@ -119,8 +136,14 @@ async function fitOnce() {
   const outcome = await runLeasedFit(userId, started);
   return { outcome, seconds: (performance.now() - t) / 1000 };
 }
-const { outcome, seconds } = await fitOnce();
-if (outcome.kind === "failed") throw new Error(outcome.error);
+// The server process's own CPU while the first fit runs alone: what of a fit is left on it (the child's CPU is not in it).
+const cpuBefore = process.cpuUsage();
+const first = await fitOnce();
+const fitCpu = process.cpuUsage(cpuBefore);
+const fitServerCpuMs = (fitCpu.user + fitCpu.system) / 1000;
+const seconds = first.seconds;
+if (!("fitMs" in first.outcome)) throw new Error(first.outcome.error);
+const outcome = first.outcome;
 const fitted = JSON.parse((new Database(file, { readonly: true }).prepare("SELECT weights FROM Settings WHERE userId = ?").get(userId) as { weights: string | null }).weights ?? "null") as number[] | null;
 
 // Held-out evaluation.
@@ -130,12 +153,23 @@ const def = evaluate(default_w);
 const fit = evaluate(fitted ?? default_w);
 const truth = evaluate(SYNTHETIC_WEIGHTS);
 
-// Review route: idle, then while fits run (a new fit starts whenever one ends).
+// Review route: idle, then while fits run (a new fit starts whenever one ends), with the event loop's delay in each phase.
+const loop = monitorEventLoopDelay({ resolution: 1 });
+const loopDelay = () => ({ p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 });
 for (let i = 0; i < 50; i++) await reviewOnce(); // warm-up
 const idle: number[] = [];
+const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+loop.enable();
+let cpu = process.cpuUsage();
 for (let i = 0; i < RUNS; i++) idle.push(await reviewOnce());
+const idleCpuPerReview = cpuMs(process.cpuUsage(cpu)) / RUNS;
+loop.disable();
+const idleLoop = loopDelay();
+loop.reset();
 const fitting: number[] = [];
 let fits = 0;
+loop.enable();
+cpu = process.cpuUsage();
 while (fitting.length < RUNS) {
   let done = false;
   const running = fitOnce().then(() => (done = true));
@@ -143,14 +177,19 @@ while (fitting.length < RUNS) {
   while (!done && fitting.length < RUNS) fitting.push(await reviewOnce());
   await running;
 }
+const fittingCpuPerReview = cpuMs(process.cpuUsage(cpu)) / fitting.length;
+loop.disable();
+const fittingLoop = loopDelay();
 const idleAfter: number[] = [];
 for (let i = 0; i < RUNS; i++) idleAfter.push(await reviewOnce());
 
 const f = (x: number) => x.toFixed(4);
 console.log(`bench:optimize — synthetic learner: ${log.length} reviews over ${ITEMS} items (ts-fsrs, known weights); fit on ${train.length} reviews of ${ITEMS - HELD_OUT} items, evaluated on ${heldOut.length} held-out reviews of ${HELD_OUT} items`);
-console.log(`  fit through the real path: ${seconds.toFixed(2)} s (fsrs-rs training ${(outcome.fitMs / 1000).toFixed(2)} s; ${outcome.items} training items), outcome ${outcome.kind}; on its own history log loss ${f(outcome.logLossBefore)} -> ${f(outcome.logLossAfter)}`);
+console.log(`  fit through the real path: ${seconds.toFixed(2)} s (in the child: log read and items ${((outcome.readMs ?? 0) / 1000).toFixed(2)} s, fsrs-rs training ${(outcome.fitMs / 1000).toFixed(2)} s, two evaluations ${((outcome.evalMs ?? 0) / 1000).toFixed(2)} s; the child's CPU ${((outcome.cpuMs ?? 0) / 1000).toFixed(2)} s; ${outcome.items} training items), outcome ${outcome.kind}; on its own history log loss ${f(outcome.logLossBefore)} -> ${f(outcome.logLossAfter)}`);
 console.log(`  held out: log loss default ${f(def.logLoss)}, fitted ${f(fit.logLoss)}, generating weights ${f(truth.logLoss)}; RMSE(bins) default ${f(def.rmseBins)}, fitted ${f(fit.rmseBins)}, generating ${f(truth.rmseBins)}`);
 console.log(`  POST /api/review: idle p50 ${pct(idle, 50).toFixed(2)} ms p99 ${pct(idle, 99).toFixed(2)} ms; during ${fits} fits p50 ${pct(fitting, 50).toFixed(2)} ms p99 ${pct(fitting, 99).toFixed(2)} ms; idle again p50 ${pct(idleAfter, 50).toFixed(2)} ms p99 ${pct(idleAfter, 99).toFixed(2)} ms; non-200: ${errors}`);
+console.log(`  server process CPU: ${fitServerCpuMs.toFixed(0)} ms for a whole fit alone (the child's is not in it); per review ${idleCpuPerReview.toFixed(2)} ms idle, ${fittingCpuPerReview.toFixed(2)} ms during fits (the fits' own share included)`);
+console.log(`  event loop delay (1 ms resolution): idle p99 ${idleLoop.p99.toFixed(2)} ms max ${idleLoop.max.toFixed(2)} ms; during fits p99 ${fittingLoop.p99.toFixed(2)} ms max ${fittingLoop.max.toFixed(2)} ms; load average ${os.loadavg()[0]!.toFixed(1)}`);
 console.log(
   `optimize: reviews=${log.length} fit_s=${seconds.toFixed(2)} logloss_default=${f(def.logLoss)} logloss_fitted=${f(fit.logLoss)} logloss_true=${f(truth.logLoss)} rmse_default=${f(def.rmseBins)} rmse_fitted=${f(fit.rmseBins)} review_p50_idle_ms=${pct(idle, 50).toFixed(2)} review_p50_fitting_ms=${pct(fitting, 50).toFixed(2)}`,
 );

@@ -73,6 +73,9 @@ export function ensureBuild() {
   const worker = path.join(root, "public", "exercise-worker.js");
   const workerSources = ["app/exercise-worker", "app/domain/grading", "package-lock.json"];
   if (!fs.existsSync(worker) || fs.statSync(worker).mtimeMs < newestMtime(workerSources)) run("node", ["scripts/build-worker.mjs"]);
+  // The optimizer's child process (ADR 029): its own small bundle, rebuilt when the optimizer or the day code changed.
+  const fitChild = path.join(root, "build", "fit-child.cjs");
+  if (!fs.existsSync(fitChild) || fs.statSync(fitChild).mtimeMs < newestMtime(["app/optimizer", "app/domain", "package-lock.json"])) run("node", ["scripts/build-fit-child.mjs"]);
   const sw = path.join(root, "build", "client", "sw.js");
   if (fs.existsSync(built) && fs.statSync(built).mtimeMs >= newestMtime(sources)) {
     if (!fs.existsSync(sw)) run("node", ["scripts/build-sw.mjs"]);

@@ -10,6 +10,7 @@ import { niceScale } from "~/domain/chart-scale";
 export interface ModelSectionData {
   fitted: { reviews: number; fittedOn: string; logLossBefore: number; logLossAfter: number } | null;
   job: { status: string; result: { kind: string; logLossBefore?: number; logLossAfter?: number; error?: string } | null };
+  retry: { reviewsLeft: number; after: string } | null;
   reviews: number;
   minReviews: number;
 }
@@ -21,7 +22,12 @@ export interface SimulationData {
 
 const ll = (x: number | undefined) => (typeof x === "number" ? x.toFixed(4) : "?");
 
-function statusText(job: ModelSectionData["job"]): string | null {
+/** After a failed or skipped fit (ADR 029): when the next one may come. */
+export function retryText(retry: ModelSectionData["retry"]): string {
+  return retry ? `; next try after ${retry.reviewsLeft} more review${retry.reviewsLeft === 1 ? "" : "s"} or from ${retry.after}` : "; it can be tried again now";
+}
+
+function statusText(job: ModelSectionData["job"], retry: ModelSectionData["retry"]): string | null {
   switch (job.status) {
     case "queued":
       return "A fit is queued: it starts within a few seconds. Reload this page to see it.";
@@ -32,14 +38,15 @@ function statusText(job: ModelSectionData["job"]): string | null {
     case "kept":
       return `Done: the fitted model did not predict your reviews better (log loss ${ll(job.result?.logLossBefore)} → ${ll(job.result?.logLossAfter)}), so your current one stays.`;
     case "failed":
-      return `The last fit failed (${job.result?.error ?? "unknown error"}); your model is unchanged.`;
+    case "skipped":
+      return `The last fit ${job.status === "failed" ? "failed" : "did not run"}: ${job.result?.error ?? "unknown error"}${retryText(retry)}. Your model is unchanged.`;
     default:
       return null;
   }
 }
 
 export function MemoryModelSection({ model, message, error, busy }: { model: ModelSectionData; message: string | null; error?: string; busy: boolean }) {
-  const status = statusText(model.job);
+  const status = statusText(model.job, model.retry);
   const enough = model.reviews >= model.minReviews;
   const pending = model.job.status === "queued" || model.job.status === "running";
   return (
@@ -57,7 +64,7 @@ export function MemoryModelSection({ model, message, error, busy }: { model: Mod
       <div className="cta-row">
         <Form method="post">
           <input type="hidden" name="intent" value="optimise" />
-          <button type="submit" disabled={busy || !enough || pending} aria-describedby={enough ? undefined : "optimise-why"}>
+          <button type="submit" disabled={busy || !enough || pending || model.retry !== null} aria-describedby={enough ? undefined : "optimise-why"}>
             Optimise now
           </button>
         </Form>

@@ -14,6 +14,18 @@
  * of an item that was New again (a reset) starts a new history; a history whose
  * first review did not find the item New (its start is missing from the log) is
  * left out, as fsrs-rs cannot know the item's state before it.
+ *
+ * What fsrs-rs accepts (ADR 029; a history it refuses makes it panic, and a
+ * panic in the binding aborts the process it runs in): every item starts
+ * with the history's first review at delta_t 0, has at least two reviews,
+ * ratings 1 to 4, and at least one review with delta_t > 0 (its outlier
+ * filter and its evaluation look for the first such review and panic when
+ * there is none). So an item is made only for a *spaced* review: one on a
+ * later learning day than the review before it. Same-day reviews (learning
+ * steps, a second look the same evening) stay in the histories of the items
+ * after them, where FSRS-6's short-term terms learn from them, but are never
+ * an item's last review; a history that never left its first day makes no
+ * item at all.
  */
 import { wallClock } from "~/domain/day";
 
@@ -39,12 +51,16 @@ export interface DayZone {
   dayStartHour: number;
 }
 
+const UTC_ZONES = new Set(["UTC", "Etc/UTC", "GMT", "Etc/GMT", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"]);
+
 /**
  * The learning day of an instant as whole days since 1970-01-01: its calendar
  * date in the zone, the day before when it is earlier than the day-start hour
  * (the same day as dayKey in domain/day.ts, without the day's boundaries).
  */
 export function learningDayNumber(at: Date, zone: DayZone): number {
+  // UTC (the default zone) needs no time-zone lookup: its wall clock is the instant's own fields.
+  if (UTC_ZONES.has(zone.timeZone)) return Math.floor((at.getTime() - zone.dayStartHour * 3_600_000) / 86_400_000);
   const w = wallClock(at, zone.timeZone);
   const day = Math.round(Date.UTC(w.year, w.month - 1, w.day) / 86_400_000);
   return w.hour < zone.dayStartHour ? day - 1 : day;
@@ -91,19 +107,52 @@ export function reviewHistories(log: readonly LogEntry[], zone: DayZone): { item
   return out;
 }
 
-/** Each history as fsrs-rs reads it: (rating, learning days since the previous review; 0 for the first). */
+/**
+ * Each history as fsrs-rs reads it: (rating, learning days since the previous
+ * review; 0 for the first). A day earlier than the previous one (a change of
+ * time zone) counts as the same day: fsrs-rs reads delta_t unsigned.
+ */
 export function trainingHistories(log: readonly LogEntry[], zone: DayZone): TrainingReview[][] {
-  return reviewHistories(log, zone).map((h) => h.reviews.map((r, i) => ({ rating: r.rating, deltaT: i === 0 ? 0 : r.day - h.reviews[i - 1]!.day })));
+  return reviewHistories(log, zone).map((h) => h.reviews.map((r, i) => ({ rating: r.rating, deltaT: i === 0 ? 0 : Math.max(0, r.day - h.reviews[i - 1]!.day) })));
+}
+
+/** Whether the review at `end` (index into its history) ends a training item: a spaced review, after the first. */
+export function endsItem(reviews: readonly TrainingReview[], end: number): boolean {
+  return end >= 1 && end < reviews.length && reviews[end]!.deltaT > 0;
+}
+
+/** Spaced reviews: how many training items the histories make. */
+export function spacedReviewCount(histories: readonly TrainingReview[][]): number {
+  let n = 0;
+  for (const reviews of histories) for (let end = 1; end < reviews.length; end++) if (endsItem(reviews, end)) n++;
+  return n;
 }
 
 /**
- * The training items: for each history of n reviews, the items ending at its
- * 2nd, 3rd, ..., nth review (the first review has nothing before it to learn from).
+ * The training items: for each history, one item per spaced review, holding
+ * every review up to it (same-day ones included). A history of one day makes none.
  */
 export function itemsOfHistories(histories: readonly TrainingReview[][]): TrainingItem[] {
   const items: TrainingItem[] = [];
-  for (const reviews of histories) for (let end = 2; end <= reviews.length; end++) items.push(reviews.slice(0, end));
+  for (const reviews of histories) for (let end = 1; end < reviews.length; end++) if (endsItem(reviews, end)) items.push(reviews.slice(0, end + 1));
   return items;
+}
+
+/**
+ * Whether fsrs-rs accepts an item without panicking or refusing it: at least
+ * two reviews, ratings 1-4 (whole numbers), the first at delta_t 0, every
+ * delta_t a whole number >= 0, and at least one delta_t > 0. Every item
+ * itemsOfHistories makes passes; the fit checks again before the binding sees one.
+ */
+export function acceptedItem(item: readonly TrainingReview[]): boolean {
+  if (item.length < 2 || item[0]!.deltaT !== 0) return false;
+  let spaced = false;
+  for (const r of item) {
+    if (!Number.isInteger(r.rating) || r.rating < 1 || r.rating > 4) return false;
+    if (!Number.isInteger(r.deltaT) || r.deltaT < 0) return false;
+    if (r.deltaT > 0) spaced = true;
+  }
+  return spaced;
 }
 
 export function trainingItems(log: readonly LogEntry[], zone: DayZone): TrainingItem[] {

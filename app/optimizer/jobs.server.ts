@@ -12,18 +12,18 @@ import os from "node:os";
 import crypto from "node:crypto";
 import { default_w } from "ts-fsrs";
 import { all, get, getSql, run } from "~/db/sql.server";
+import { databaseConfig } from "~/db/config.server";
 import { getSettings } from "~/settings/settings.server";
 import { parseSteps } from "~/domain/scheduler";
-import { toDate, toDateOrNull } from "~/db/sql.server";
-import { trainingHistories, type LogEntry } from "./items";
-import { fitDue, shouldAdopt, validWeights, type FitInfo } from "./policy";
-import { runFit } from "./fit-worker.server";
+import { toDateOrNull } from "~/db/sql.server";
+import { fitDue, retryBlocked, shouldAdopt, validWeights, type FitInfo } from "./policy";
+import { fitInProcess, FitProcessError } from "./fit-process.server";
 
 /** A lease outlasts any fit we have measured by far; a crashed holder's lease frees itself after it. */
 export const LEASE_MS = 10 * 60_000;
 const HOLDER = `${os.hostname()}:${process.pid}:${crypto.randomBytes(4).toString("hex")}`;
 
-export type FitStatus = "idle" | "queued" | "running" | "adopted" | "kept" | "failed";
+export type FitStatus = "idle" | "queued" | "running" | "adopted" | "kept" | "failed" | "skipped";
 
 export interface FitJobView {
   status: FitStatus;
@@ -34,8 +34,8 @@ export interface FitJobView {
 }
 
 export type FitOutcome =
-  | { kind: "adopted" | "kept"; reviews: number; items: number; logLossBefore: number; logLossAfter: number; rmseBefore: number; rmseAfter: number; fitMs: number }
-  | { kind: "failed"; reviews: number; error: string };
+  | { kind: "adopted" | "kept"; reviews: number; items: number; logLossBefore: number; logLossAfter: number; rmseBefore: number; rmseAfter: number; fitMs: number; readMs?: number; evalMs?: number; cpuMs?: number }
+  | { kind: "failed" | "skipped"; reviews: number; error: string };
 
 /** The learner's fit job as the settings page shows it. */
 export async function fitJob(userId: string, now = new Date()): Promise<FitJobView> {
@@ -52,6 +52,16 @@ export async function fitJob(userId: string, now = new Date()): Promise<FitJobVi
     reviewsAtFit: Number(row.reviewsAtFit),
     result: row.result ? (JSON.parse(String(row.result)) as FitOutcome) : null,
   };
+}
+
+/**
+ * After a failed or skipped fit, when the learner's "Optimise now" may ask
+ * again (null: now). The same data is not fitted again in a loop.
+ */
+export async function fitBackOff(userId: string, now = new Date()): Promise<{ reviewsLeft: number; after: Date; error: string } | null> {
+  const job = await fitJob(userId, now);
+  const blocked = retryBlocked({ reviews: await countedReviewCount(userId), reviewsAtFit: job.reviewsAtFit, finishedAt: job.finishedAt, lastStatus: job.status }, now);
+  return blocked && { ...blocked, error: job.result && "error" in job.result ? job.result.error : "" };
 }
 
 /** Asks for a fit (idempotent: a fit already asked for keeps its place; a running one is not disturbed). */
@@ -92,47 +102,55 @@ export async function countedReviewCount(userId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-async function learnerLog(userId: string): Promise<LogEntry[]> {
-  const rows = await getSql().all(
-    all(`SELECT "itemId", "rating", "prevState", "reviewedAt" FROM "ReviewLog" WHERE "userId" = ? AND "kind" = 'review' AND "undone" = ? ORDER BY "id"`, userId, false),
-  );
-  return rows.map((r) => ({ itemId: String(r.itemId), kind: "review", undone: false, rating: Number(r.rating), prevState: Number(r.prevState), reviewedAt: toDate(r.reviewedAt) }));
-}
-
 /**
- * Runs the fit this process holds the lease for: trains on the learner's
- * history, evaluates the weights in use and the fitted ones on it, and adopts
- * the fitted ones only when they predict better. The lease is released (and a
- * request made while it ran is kept for the next tick) in the same
- * transaction that stores the outcome.
+ * Runs the fit this process holds the lease for, in a child process that
+ * reads the learner's history itself (fit-process.server.ts, ADR 029): trains
+ * on it, evaluates the weights in use and the fitted ones on it, and adopts
+ * the fitted ones only when they predict better. A child that dies (a native
+ * abort) or times out is a failed fit; a history with too few spaced reviews
+ * is a skipped one; either backs off (policy.ts, retryBlocked). The lease is
+ * released (and a request made while it ran is kept for the next tick) in the
+ * same transaction that stores the outcome.
  */
 export async function runLeasedFit(userId: string, startedAt = new Date(), clock: () => Date = () => new Date(), holder = HOLDER): Promise<FitOutcome & { finishedAt: Date }> {
   const settings = await getSettings(userId);
-  const log = await learnerLog(userId);
-  const histories = trainingHistories(log, { timeZone: settings.timeZone, dayStartHour: settings.dayStartHour });
   const inUse = settings.weights ? (JSON.parse(settings.weights) as number[]) : null;
   const current = validWeights(inUse) ? inUse : [...default_w];
+  const config = databaseConfig();
   let outcome: FitOutcome;
   let weights: number[] | null = null;
   try {
-    const fit = await runFit({ histories, current, numRelearningSteps: parseSteps(settings.relearningSteps).length });
-    const adopt = shouldAdopt(fit.current, fit.fitted, fit.weights);
-    outcome = {
-      kind: adopt ? "adopted" : "kept",
-      reviews: log.length,
-      items: fit.items,
-      logLossBefore: fit.current.logLoss,
-      logLossAfter: fit.fitted.logLoss,
-      rmseBefore: fit.current.rmseBins,
-      rmseAfter: fit.fitted.rmseBins,
-      fitMs: Math.round(fit.fitMs),
-    };
-    if (adopt) weights = fit.weights;
+    const fit = await fitInProcess({
+      userId,
+      database: config.provider === "sqlite" ? { provider: "sqlite", file: config.file } : { provider: "postgresql", url: config.url },
+      timeZone: settings.timeZone,
+      dayStartHour: settings.dayStartHour,
+      current,
+      numRelearningSteps: parseSteps(settings.relearningSteps).length,
+    });
+    if (!fit.ok) {
+      outcome = { kind: fit.skipped ? "skipped" : "failed", reviews: fit.reviews, error: fit.error };
+    } else {
+      const adopt = shouldAdopt(fit.current, fit.fitted, fit.weights);
+      outcome = {
+        kind: adopt ? "adopted" : "kept",
+        reviews: fit.reviews,
+        items: fit.items,
+        logLossBefore: fit.current.logLoss,
+        logLossAfter: fit.fitted.logLoss,
+        rmseBefore: fit.current.rmseBins,
+        rmseAfter: fit.fitted.rmseBins,
+        fitMs: Math.round(fit.fitMs),
+        readMs: Math.round(fit.readMs),
+        evalMs: Math.round(fit.evalMs),
+        cpuMs: Math.round(fit.cpuMs),
+      };
+      if (adopt) weights = fit.weights;
+    }
   } catch (e) {
-    const message = (e as Error).message;
-    // fsrs-rs drops reviews it cannot learn from (rare first ratings, outlying gaps): a few items may leave nothing.
-    const error = /NotEnoughData/.test(message) ? "too few usable reviews yet: more cards, reviewed over more days, are needed" : message;
-    outcome = { kind: "failed", reviews: log.length, error };
+    // The child died: what it saw, or the count now (the back-off counts from it).
+    const reviews = e instanceof FitProcessError && e.reviews !== null ? e.reviews : await countedReviewCount(userId);
+    outcome = { kind: "failed", reviews, error: (e as Error).message };
   }
   const finishedAt = clock();
   const info: FitInfo | null =
@@ -168,7 +186,7 @@ export async function resetWeights(userId: string): Promise<void> {
   await getSettings(userId);
   await getSql().transaction(function* () {
     yield run(`UPDATE "Settings" SET "weights" = NULL, "fitInfo" = NULL WHERE "userId" = ?`, userId);
-    yield run(`UPDATE "FitJob" SET "status" = 'idle' WHERE "userId" = ? AND "status" IN ('adopted', 'kept', 'failed')`, userId);
+    yield run(`UPDATE "FitJob" SET "status" = 'idle' WHERE "userId" = ? AND "status" IN ('adopted', 'kept')`, userId); // a failed or skipped fit keeps its back-off
   });
 }
 
@@ -191,7 +209,7 @@ export async function checkNoted(now = new Date()): Promise<number> {
     const job = await fitJob(userId, now);
     if (job.requestedAt) continue;
     const reviews = await countedReviewCount(userId);
-    if (fitDue({ reviews, reviewsAtFit: job.reviewsAtFit, finishedAt: job.finishedAt }, now)) {
+    if (fitDue({ reviews, reviewsAtFit: job.reviewsAtFit, finishedAt: job.finishedAt, lastStatus: job.status }, now)) {
       await requestFit(userId, now);
       asked++;
     }

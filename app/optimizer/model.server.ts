@@ -6,7 +6,7 @@ import { default_w } from "ts-fsrs";
 import { all, get, getSql, toDate, toDateOrNull } from "~/db/sql.server";
 import { parseSteps } from "~/domain/scheduler";
 import { countedReviewCount, fitJob, type FitJobView } from "./jobs.server";
-import { MIN_REVIEWS, parseFitInfo, validWeights, type FitInfo } from "./policy";
+import { MIN_REVIEWS, parseFitInfo, retryBlocked, validWeights, type FitInfo } from "./policy";
 import { ratingHabits, simulate, type SimulatedCard, type SimulationResult } from "./simulate";
 import { seedOf } from "./random";
 
@@ -26,6 +26,8 @@ interface LearnerSettings {
 export interface ModelView {
   fitted: (FitInfo & { fittedOn: string }) | null;
   job: Pick<FitJobView, "status" | "result">;
+  /** After a failed or skipped fit: the next try comes after this many more reviews, or from this date (ADR 029). */
+  retry: { reviewsLeft: number; after: string } | null;
   reviews: number;
   minReviews: number;
 }
@@ -34,7 +36,9 @@ export async function modelView(settings: LearnerSettings, now = new Date()): Pr
   const info = validWeights(settings.weights ? (JSON.parse(settings.weights) as number[]) : null) ? parseFitInfo(settings.fitInfo) : null;
   const [job, reviews] = await Promise.all([fitJob(settings.userId, now), countedReviewCount(settings.userId)]);
   const fittedOn = info ? new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: settings.timeZone }).format(new Date(info.fittedAt)) : "";
-  return { fitted: info ? { ...info, fittedOn } : null, job: { status: job.status, result: job.result }, reviews, minReviews: MIN_REVIEWS };
+  const blocked = retryBlocked({ reviews, reviewsAtFit: job.reviewsAtFit, finishedAt: job.finishedAt, lastStatus: job.status }, now);
+  const retry = blocked ? { reviewsLeft: blocked.reviewsLeft, after: new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: settings.timeZone }).format(blocked.after) } : null;
+  return { fitted: info ? { ...info, fittedOn } : null, job: { status: job.status, result: job.result }, retry, reviews, minReviews: MIN_REVIEWS };
 }
 
 const DAY_MS = 86_400_000;

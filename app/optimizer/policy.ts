@@ -11,6 +11,19 @@ export const REFIT_EVERY_REVIEWS = 400;
 export const REFIT_AFTER_MS = 7 * 86_400_000;
 export const MIN_NEW_FOR_WEEKLY = 50;
 
+/**
+ * Spaced reviews (on a later learning day than the item's review before:
+ * the only ones fsrs-rs learns from, items.ts) a fit needs; with fewer it is
+ * skipped ("not enough spaced reviews yet"). fsrs-rs's outlier filter drops at
+ * least 20 first intervals per first rating, so below this little is left to
+ * move the weights.
+ */
+export const MIN_SPACED_REVIEWS = 100;
+/** After a fit that failed or was skipped, the next one waits for this many more counted reviews... */
+export const RETRY_AFTER_REVIEWS = 50;
+/** ...or this long, whichever comes first: the same data is never fitted again in a loop. */
+export const RETRY_AFTER_MS = 86_400_000;
+
 export interface FitHistory {
   /** Counted reviews in the learner's log now. */
   reviews: number;
@@ -18,12 +31,29 @@ export interface FitHistory {
   reviewsAtFit: number;
   /** When the last fit ended, or null. */
   finishedAt: Date | null;
+  /** How the last fit ended (FitJob.status), when one did. */
+  lastStatus?: string;
 }
 
-/** Whether a fit is due by the learner's review count alone (a learner can always ask for one). */
-export function fitDue({ reviews, reviewsAtFit, finishedAt }: FitHistory, now: Date): boolean {
+/**
+ * After a failed or skipped fit: when the next try may come (null when it may
+ * come now, or the last fit did not fail). Applies to the background check and
+ * to the learner's "Optimise now" alike.
+ */
+export function retryBlocked({ reviews, reviewsAtFit, finishedAt, lastStatus }: FitHistory, now: Date): { reviewsLeft: number; after: Date } | null {
+  if (!finishedAt || (lastStatus !== "failed" && lastStatus !== "skipped")) return null;
+  const reviewsLeft = reviewsAtFit + RETRY_AFTER_REVIEWS - reviews;
+  const after = new Date(finishedAt.getTime() + RETRY_AFTER_MS);
+  if (reviewsLeft <= 0 || now >= after) return null;
+  return { reviewsLeft, after };
+}
+
+/** Whether a fit is due by the learner's review count alone (a learner can always ask for one, outside a back-off). */
+export function fitDue(history: FitHistory, now: Date): boolean {
+  const { reviews, reviewsAtFit, finishedAt, lastStatus } = history;
   if (reviews < MIN_REVIEWS) return false;
   if (!finishedAt) return true;
+  if (lastStatus === "failed" || lastStatus === "skipped") return !retryBlocked(history, now);
   const fresh = reviews - reviewsAtFit;
   if (fresh >= REFIT_EVERY_REVIEWS) return true;
   return now.getTime() - finishedAt.getTime() >= REFIT_AFTER_MS && fresh >= MIN_NEW_FOR_WEEKLY;

@@ -17,7 +17,7 @@ import { pageTitle } from "~/utils/meta";
 import { Field } from "~/components/field";
 import { MemoryModelSection, SimulatorChart } from "~/components/memory-model";
 import { modelView, simulateFor } from "~/optimizer/model.server";
-import { requestFit, resetWeights } from "~/optimizer/jobs.server";
+import { fitBackOff, requestFit, resetWeights } from "~/optimizer/jobs.server";
 import { MIN_REVIEWS } from "~/optimizer/policy";
 import { ThemeToggle } from "~/components/theme-toggle";
 
@@ -97,6 +97,13 @@ async function accountAction({ request }: ActionFunctionArgs) {
     case "optimise": {
       const model = await modelView(await getSettings(user.id), clock());
       if (model.reviews < MIN_REVIEWS) return badRequest({ intent: "optimise", errors: { form: `Optimising needs at least ${MIN_REVIEWS} reviews; you have ${model.reviews}.` } as Record<string, string> });
+      const backOff = await fitBackOff(user.id, clock());
+      if (backOff) {
+        return badRequest({
+          intent: "optimise",
+          errors: { form: `The last fit did not succeed (${backOff.error}); next try after ${backOff.reviewsLeft} more review${backOff.reviewsLeft === 1 ? "" : "s"} or a day after it.` } as Record<string, string>,
+        });
+      }
       await requestFit(user.id, clock());
       return { ok: true as const, intent: "optimise", message: "A fit is queued: it runs in the background and starts within a few seconds. Reload this page to see it." };
     }

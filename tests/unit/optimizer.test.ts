@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { trainingHistories, trainingItems, type LogEntry } from "~/optimizer/items";
-import { fitDue, MIN_GAIN, MIN_REVIEWS, REFIT_AFTER_MS, REFIT_EVERY_REVIEWS, shouldAdopt } from "~/optimizer/policy";
+import { acceptedItem, itemsOfHistories, learningDayNumber, spacedReviewCount, trainingHistories, trainingItems, type LogEntry, type TrainingReview } from "~/optimizer/items";
+import { fitDue, MIN_GAIN, MIN_REVIEWS, MIN_SPACED_REVIEWS, REFIT_AFTER_MS, REFIT_EVERY_REVIEWS, RETRY_AFTER_MS, RETRY_AFTER_REVIEWS, retryBlocked, shouldAdopt } from "~/optimizer/policy";
 import { syntheticLog } from "~/optimizer/synthetic";
 import { ratingHabits, simulate } from "~/optimizer/simulate";
 import { default_w } from "ts-fsrs";
@@ -59,11 +59,13 @@ describe("training items from a review log", () => {
     ]);
   });
 
-  it("is one item per review after the first, each with the reviews before it", () => {
+  it("is one item per spaced review (a later day than the review before), each with every review before it, same-day ones included", () => {
     const items = trainingItems(log, zone);
-    expect(items).toHaveLength(3 + 1 + 1 + 1);
-    expect(items[0]).toEqual([{ rating: 3, deltaT: 0 }, { rating: 1, deltaT: 0 }]);
-    expect(items[2]).toHaveLength(4);
+    // a: the same-day second look makes no item of its own, but stays in the history of the two after it.
+    expect(items).toHaveLength(2 + 1 + 1 + 1);
+    expect(items[0]).toEqual([{ rating: 3, deltaT: 0 }, { rating: 1, deltaT: 0 }, { rating: 3, deltaT: 1 }]);
+    expect(items[1]).toHaveLength(4);
+    expect(items.every(acceptedItem)).toBe(true);
   });
 
   it("the same instants in UTC with the day at midnight give other gaps", () => {
@@ -71,8 +73,73 @@ describe("training items from a review log", () => {
     expect(a!.map((r) => r.deltaT)).toEqual([0, 1, 0, 4]);
   });
 
+  it("in UTC, counts days by arithmetic exactly as the time-zone lookup does", () => {
+    for (let i = 0; i < 2000; i++) {
+      const instant = new Date(Date.UTC(2020, 0, 1) + i * 3_917_000 - 60 * 365 * 86_400_000); // every ~65 minutes from 1960 (Abidjan is UTC since 1912)
+      for (const dayStartHour of [0, 4, 23]) {
+        expect(learningDayNumber(instant, { timeZone: "UTC", dayStartHour })).toBe(learningDayNumber(instant, { timeZone: "Africa/Abidjan", dayStartHour }));
+      }
+    }
+  });
+
   it("ignores the log's order", () => {
     expect(trainingHistories([...log].reverse(), zone).map((h) => h.length).sort()).toEqual([2, 2, 2, 4]);
+  });
+});
+
+const h = (...pairs: [number, number][]): TrainingReview[] => pairs.map(([rating, deltaT]) => ({ rating, deltaT }));
+
+describe("only items fsrs-rs accepts (a refused one makes it panic, ADR 029)", () => {
+  it("a history that never left its first day makes no item (fsrs-rs needs a review with delta_t > 0)", () => {
+    const sameDay = h([1, 0], [3, 0], [3, 0], [4, 0]);
+    expect(itemsOfHistories([sameDay])).toEqual([]);
+    expect(spacedReviewCount([sameDay])).toBe(0);
+  });
+
+  it("a first sight alone makes no item; each item starts at delta_t 0 and ends on a spaced review", () => {
+    expect(itemsOfHistories([h([3, 0])])).toEqual([]);
+    const items = itemsOfHistories([h([1, 0], [3, 0], [3, 2], [2, 0], [3, 5])]);
+    expect(items).toEqual([h([1, 0], [3, 0], [3, 2]), h([1, 0], [3, 0], [3, 2], [2, 0], [3, 5])]);
+    expect(spacedReviewCount([h([1, 0], [3, 0], [3, 2], [2, 0], [3, 5])])).toBe(2);
+  });
+
+  it("the 420 same-day reviews that crashed the server make no item at all", () => {
+    const log: LogEntry[] = [];
+    for (let i = 0; i < 105; i++) for (let k = 0; k < 4; k++) log.push(review(`s${i}`, k === 0 ? 1 : 3, new Date(Date.UTC(2026, 0, 10, 12, 0, i * 30 + k)).toISOString(), k === 0 ? 0 : 1));
+    expect(trainingItems(log, { timeZone: "UTC", dayStartHour: 4 })).toEqual([]);
+  });
+
+  it("acceptedItem refuses what fsrs-rs refuses", () => {
+    expect(acceptedItem(h([3, 0], [3, 2]))).toBe(true);
+    expect(acceptedItem(h([3, 0], [3, 0], [3, 2]))).toBe(true);
+    expect(acceptedItem(h([3, 0]))).toBe(false); // one review
+    expect(acceptedItem(h([3, 0], [3, 0]))).toBe(false); // no delta_t > 0: the panic
+    expect(acceptedItem(h([3, 2], [3, 2]))).toBe(false); // the first review must be at 0
+    expect(acceptedItem(h([0, 0], [3, 2]))).toBe(false); // rating 0 (fsrs-rs: InvalidInput)
+    expect(acceptedItem(h([3, 0], [5, 2]))).toBe(false);
+    expect(acceptedItem(h([3, 0], [3, -1]))).toBe(false);
+    expect(acceptedItem(h([3, 0], [3, 1.5]))).toBe(false);
+  });
+});
+
+describe("back-off after a failed or skipped fit", () => {
+  const now = at("2026-03-01T12:00:00Z");
+  const finishedAt = at("2026-03-01T10:00:00Z");
+  it("waits for RETRY_AFTER_REVIEWS more reviews or RETRY_AFTER_MS, whichever comes first", () => {
+    expect(retryBlocked({ reviews: 500, reviewsAtFit: 500, finishedAt, lastStatus: "failed" }, now)).toEqual({ reviewsLeft: RETRY_AFTER_REVIEWS, after: new Date(finishedAt.getTime() + RETRY_AFTER_MS) });
+    expect(retryBlocked({ reviews: 500 + RETRY_AFTER_REVIEWS - 1, reviewsAtFit: 500, finishedAt, lastStatus: "skipped" }, now)?.reviewsLeft).toBe(1);
+    expect(retryBlocked({ reviews: 500 + RETRY_AFTER_REVIEWS, reviewsAtFit: 500, finishedAt, lastStatus: "failed" }, now)).toBeNull();
+    expect(retryBlocked({ reviews: 500, reviewsAtFit: 500, finishedAt, lastStatus: "failed" }, new Date(finishedAt.getTime() + RETRY_AFTER_MS))).toBeNull();
+    expect(retryBlocked({ reviews: 500, reviewsAtFit: 500, finishedAt, lastStatus: "adopted" }, now)).toBeNull();
+  });
+  it("the background check does not ask again on the same data, and does once the back-off is over", () => {
+    expect(fitDue({ reviews: 500, reviewsAtFit: 500, finishedAt, lastStatus: "failed" }, now)).toBe(false);
+    expect(fitDue({ reviews: 549, reviewsAtFit: 500, finishedAt, lastStatus: "skipped" }, now)).toBe(false);
+    expect(fitDue({ reviews: 550, reviewsAtFit: 500, finishedAt, lastStatus: "failed" }, now)).toBe(true);
+    expect(fitDue({ reviews: 501, reviewsAtFit: 500, finishedAt, lastStatus: "failed" }, new Date(finishedAt.getTime() + RETRY_AFTER_MS))).toBe(true);
+  });
+  it("MIN_SPACED_REVIEWS is below what the first fit's review count can hold", () => {
+    expect(MIN_SPACED_REVIEWS).toBeLessThan(MIN_REVIEWS);
   });
 });
 
