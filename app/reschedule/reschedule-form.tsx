@@ -33,7 +33,7 @@ export function RescheduleOffer({ changedOn, message, busy }: { changedOn: strin
       {changedOn ? (
         <Form method="post">
           <input type="hidden" name="intent" value="reschedule" />
-          <p id="reschedule-offer-text">Your model changed on {changedOn}: reschedule your cards? {WHAT_IT_DOES}</p>
+          <p id="reschedule-offer-text">{`Your model changed on ${changedOn}: reschedule your cards? ${WHAT_IT_DOES}`}</p>
           <button type="submit" disabled={busy} aria-describedby="reschedule-offer-text">
             Reschedule my cards
           </button>

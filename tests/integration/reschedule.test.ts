@@ -169,6 +169,20 @@ describe("rescheduling", () => {
     expect((await server.one<{ rescheduledAt: unknown }>("SELECT rescheduledAt FROM Settings WHERE userId = ?", aId))!.rescheduledAt).not.toBeNull();
   });
 
+  it("after an adopted fit the settings page offers to reschedule, until the learner does", async () => {
+    const fittedAt = new Date(Date.now() + 1000).toISOString(); // after the reschedules above
+    const info = JSON.stringify({ reviews: 900, items: 800, fittedAt, logLossBefore: 0.35, logLossAfter: 0.33, rmseBefore: 0.05, rmseAfter: 0.03 });
+    const w = [0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796, 1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.3];
+    await server.exec("UPDATE Settings SET weights = ?, fitInfo = ? WHERE userId = ?", JSON.stringify(w), info, aId);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await (await a.get("/account")).text()).toMatch(/Your model changed on \d+ \w+ \d{4}: reschedule your cards\?/);
+    expect(await (await b.get("/account")).text()).not.toMatch(/Your model changed on/);
+    const res = await a.post("/account", { intent: "reschedule" });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/Rescheduled: [\d,]+ cards of your 5,000 cards in review moved/);
+    expect(await (await a.get("/account")).text()).not.toMatch(/Your model changed on/);
+  });
+
   it("a rating shown before the reschedule, or racing it, is recorded on top of it", async () => {
     const last = Date.now() - 20 * DAY;
     await server.exec(
