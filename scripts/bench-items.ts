@@ -13,6 +13,7 @@
  * process floor) and /items for a learner with no state at all.
  * Prints figures; asserts nothing.
  */
+import path from "node:path";
 import { Client, signUp, startServer, userIdOf } from "../tests/integration/harness";
 
 const ITEMS = 5000;
@@ -91,6 +92,36 @@ try {
   ] as const) {
     line(name, await time(learner, url));
   }
+  // The route's own work in this process (no HTTP, no render): browseItems on the same database.
+  process.env.DATABASE_URL = server.databaseUrl ?? `file:${path.join(server.dataDir, "attention-span.db")}`;
+  const { browseItems } = await import("../app/items/items.server");
+  const { parseItemQuery } = await import("../app/domain/item-query");
+  const { closeSql } = await import("../app/db/sql.server");
+  const { disconnectDb } = await import("../app/db/client.server");
+  // CPU time of this process per call (user + system): the figure that load on a shared machine inflates least.
+  const emptyId = await userIdOf(empty);
+  for (const [who, id] of [["learner with no state", emptyId], ["5,000 items", userId]] as const) {
+    for (const q of ["", "r<0.9", "s>21 kind:card"]) {
+      const parsed = parseItemQuery(q);
+      if (!parsed.ok) throw new Error(parsed.error);
+      const wall: number[] = [];
+      const cpu: number[] = [];
+      for (let i = 0; i < REQUESTS + 5; i++) {
+        const s = performance.now();
+        const c = process.cpuUsage();
+        await browseItems(id, parsed.filter, 1);
+        const d = process.cpuUsage(c);
+        if (i >= 5) {
+          wall.push(performance.now() - s);
+          cpu.push((d.user + d.system) / 1000);
+        }
+      }
+      const mid = (t: number[]) => [...t].sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
+      console.log(`${`browseItems("${q}"), ${who}`.padEnd(44)} p50 ${fmt(mid(wall))} ms  cpu p50 ${fmt(mid(cpu))} ms (in process)`);
+    }
+  }
+  await closeSql();
+  await disconnectDb();
   console.log(`\ncommand: ${server.provider === "postgresql" ? "TEST_DATABASE=postgres DATABASE_URL_PG=… " : ""}npx tsx scripts/bench-items.ts ${REQUESTS}`);
 } finally {
   await server.stop();
