@@ -3,6 +3,7 @@
  * defaults, "Optimise now", "Back to the defaults", and the workload
  * simulator ("Help me choose") as an SVG chart with a table beside it.
  */
+import { RescheduleCheckbox } from "~/reschedule/reschedule-form";
 import { Form, Link } from "@remix-run/react";
 import { useId } from "react";
 import { niceScale } from "~/domain/chart-scale";
@@ -71,6 +72,7 @@ export function MemoryModelSection({ model, message, error, busy }: { model: Mod
         {model.fitted ? (
           <Form method="post">
             <input type="hidden" name="intent" value="default-weights" />
+            <RescheduleCheckbox id="defaults-reschedule" />
             <button type="submit" className="secondary" disabled={busy}>
               Back to the defaults
             </button>

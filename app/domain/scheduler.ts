@@ -135,6 +135,11 @@ export function fuzzKey(userId: string, itemId: string): string {
   return `${userId}:${itemId}`;
 }
 
+/** The seed fuzz draws from: the item's key and its review count, the review being scheduled included (ts-fsrs counts it first). */
+export function fuzzSeed(key: string, reps: number): string {
+  return `${key}:${reps}`;
+}
+
 export interface Scheduler {
   next(state: MemoryState, now: Date, rating: Grade, key?: string): MemoryState;
   /** What each rating would schedule, for the buttons ("10m", "1d", "3d", "8d"). */
@@ -174,7 +179,7 @@ export function createScheduler(settings: SchedulerSettings): Scheduler {
     // `current` and `review_time` are protected in ts-fsrs's types; a seed strategy is meant to read them.
     const { current, review_time } = this as unknown as { current: Card & { [FUZZ_KEY]?: string }; review_time: Date };
     const { reps, difficulty, stability } = current;
-    return current[FUZZ_KEY] ? `${current[FUZZ_KEY]}:${reps}` : `${review_time.getTime()}_${reps}_${difficulty * stability}`;
+    return current[FUZZ_KEY] ? fuzzSeed(current[FUZZ_KEY], reps) : `${review_time.getTime()}_${reps}_${difficulty * stability}`;
   });
   const keyed = (state: MemoryState, key: string | undefined): Card => (key ? { ...toCard(state), [FUZZ_KEY]: key } as Card : toCard(state));
   return {

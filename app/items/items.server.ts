@@ -14,7 +14,7 @@ import { isLeech } from "~/domain/leech";
 import { matchesFilter, type BrowsedItem, type ItemFilter, type ItemKind, type ItemStateName } from "~/domain/item-query";
 import { newMemoryState, State, stateToJson, type MemoryState } from "~/domain/scheduler";
 import { learnerSettings, queueCache, schedulerFor, STATE_COLUMNS, stateFromRow, stateValues } from "~/review/review.server";
-import { getOwnCard, listOwnCards } from "~/own-cards/own-cards.server";
+import { getOwnCard } from "~/own-cards/own-cards.server";
 import { isOwnItemId, ownCardIdOf, ownItemId } from "~/own-cards/schema";
 
 const DAY_MS = 86_400_000;
@@ -95,19 +95,37 @@ async function learnerStates(userId: string): Promise<Map<string, StoredRow>> {
   return new Map(rows.map((r) => [String(r.itemId), { state: stateFromRow(r), suspended: truthy(r.suspended), version: Number(r.version) }]));
 }
 
-/** The learner's own cards as browser entries, each after its lesson's course items. */
+/** Entries of own cards as last built, by card id: rebuilt only when the card's text or place changed (bounded). */
+const ownEntryCache = new Map<string, { front: string; back: string; topicId: string; section: string; entry: CourseEntry }>();
+const MAX_OWN_ENTRIES = 50_000;
+
+/**
+ * The learner's own cards as browser entries, each after its lesson's course
+ * items. One plain SQL read of the columns the browser needs (Prisma's row
+ * mapping cost more than the rest of the page at 5,000 items: bench:items), and
+ * the searchable text of a card is built once, not on every page view.
+ */
 async function ownEntries(userId: string): Promise<CourseEntry[]> {
   const titles = new Map(getCourse().course.topics.map((t) => [t.slug, t.title]));
-  return (await listOwnCards(userId)).map((c) => ({
-    id: ownItemId(c.id),
-    topic: c.topicId,
-    topicTitle: titles.get(c.topicId) ?? c.topicId,
-    section: c.section,
-    kind: "card" as const,
-    label: short(plain(c.front)),
-    text: `${plain(c.front)} ${plain(c.back)} own`.toLowerCase(),
-    own: true,
-  }));
+  const rows = await getSql().all(all(`SELECT "id", "topicId", "section", "front", "back" FROM "OwnCard" WHERE "userId" = ? ORDER BY "createdAt", "id"`, userId));
+  return rows.map((r) => {
+    const [id, topicId, section, front, back] = [String(r.id), String(r.topicId), String(r.section), String(r.front), String(r.back)];
+    const kept = ownEntryCache.get(id);
+    if (kept && kept.front === front && kept.back === back && kept.topicId === topicId && kept.section === section) return { ...kept.entry, topicTitle: titles.get(topicId) ?? topicId };
+    const entry: CourseEntry = {
+      id: ownItemId(id),
+      topic: topicId,
+      topicTitle: titles.get(topicId) ?? topicId,
+      section,
+      kind: "card",
+      label: short(plain(front)),
+      text: `${plain(front)} ${plain(back)} own`.toLowerCase(),
+      own: true,
+    };
+    if (ownEntryCache.size >= MAX_OWN_ENTRIES) ownEntryCache.clear();
+    ownEntryCache.set(id, { front, back, topicId, section, entry });
+    return entry;
+  });
 }
 
 /** Is this an item the learner may act on: a live course item, or one of their own cards? */
@@ -119,12 +137,15 @@ async function knownItem(userId: string, itemId: string): Promise<boolean> {
 export async function browseItems(userId: string, filter: ItemFilter, page: number, now = new Date()): Promise<BrowseResult> {
   const [settings, states, own] = await Promise.all([learnerSettings(userId), learnerStates(userId), ownEntries(userId)]);
   const scheduler = schedulerFor(settings);
-  const matched: ItemRow[] = [];
+  // Retrievability (ts-fsrs's forgetting curve) for every item only when the filter asks for it; else for the page's rows.
+  const needsR = filter.numeric.some((c) => c.field === "r");
+  const matched: { c: CourseEntry; s: StoredRow | undefined; browsed: BrowsedItem }[] = [];
   const course = courseItems();
   // Own cards sit after their lesson's items, so a topic filter shows them together.
   const items = own.length ? course.flatMap((c, i) => (course[i + 1]?.topic === c.topic ? [c] : [c, ...own.filter((o) => o.topic === c.topic)])) : course;
   const placed = new Set(items.filter((c) => c.own).map((c) => c.id));
   for (const o of own) if (!placed.has(o.id)) items.push(o); // a lesson no longer in the course
+  const nowMs = now.getTime();
   for (const c of items) {
     const s = states.get(c.id);
     const seen = s !== undefined && s.state.state !== State.New;
@@ -134,16 +155,22 @@ export async function browseItems(userId: string, filter: ItemFilter, page: numb
       kind: c.kind,
       text: c.text,
       state: STATE_NAMES[s?.state.state ?? State.New]!,
-      retrievability: seen ? scheduler.retrievability(s.state, now) : 0,
+      retrievability: seen && needsR ? scheduler.retrievability(s.state, now) : 0,
       stability: seen ? s.state.stability : 0,
-      dueInDays: seen ? (s.state.due.getTime() - now.getTime()) / DAY_MS : null,
+      dueInDays: seen ? (s.state.due.getTime() - nowMs) / DAY_MS : null,
       lapses: s?.state.lapses ?? 0,
       suspended: s?.suspended ?? false,
       leech: isLeech(s?.state.lapses ?? 0, settings.leechThreshold),
       own: c.own === true,
     };
-    if (!matchesFilter(filter, browsed)) continue;
-    matched.push({
+    if (matchesFilter(filter, browsed)) matched.push({ c, s, browsed });
+  }
+  const pages = Math.max(1, Math.ceil(matched.length / PAGE_SIZE));
+  const p = Math.min(Math.max(1, page), pages);
+  // Rows for the page shown only: at 5,000 items, building all of them cost more than filtering (bench:items).
+  const rows = matched.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE).map(({ c, s, browsed }): ItemRow => {
+    const seen = s !== undefined && s.state.state !== State.New;
+    return {
       id: c.id,
       topic: c.topic,
       topicTitle: c.topicTitle,
@@ -153,18 +180,16 @@ export async function browseItems(userId: string, filter: ItemFilter, page: numb
       state: browsed.state,
       due: seen ? s.state.due.toISOString() : null,
       dueInDays: browsed.dueInDays,
-      retrievability: seen ? browsed.retrievability : null,
+      retrievability: seen ? (needsR ? browsed.retrievability : scheduler.retrievability(s.state, now)) : null,
       stability: seen ? browsed.stability : null,
       lapses: browsed.lapses,
       leech: browsed.leech,
       suspended: browsed.suspended,
       own: browsed.own,
       version: s?.version ?? 0,
-    });
-  }
-  const pages = Math.max(1, Math.ceil(matched.length / PAGE_SIZE));
-  const p = Math.min(Math.max(1, page), pages);
-  return { rows: matched.slice((p - 1) * PAGE_SIZE, p * PAGE_SIZE), total: matched.length, page: p, pages, courseTotal: items.length, leechThreshold: settings.leechThreshold };
+    };
+  });
+  return { rows, total: matched.length, page: p, pages, courseTotal: items.length, leechThreshold: settings.leechThreshold };
 }
 
 export type ItemActionResult = { status: "done"; changed: number } | { status: "not-found"; itemId: string } | { status: "duplicate" };

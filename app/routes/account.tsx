@@ -20,6 +20,9 @@ import { modelView, simulateFor } from "~/optimizer/model.server";
 import { fitBackOff, requestFit, resetWeights } from "~/optimizer/jobs.server";
 import { MIN_REVIEWS } from "~/optimizer/policy";
 import { ThemeToggle } from "~/components/theme-toggle";
+import { RescheduleCheckbox, RescheduleOffer } from "~/reschedule/reschedule-form";
+import { RescheduleFlagSchema, rescheduleMessage } from "~/reschedule/schema";
+import { offerAfterFit, rescheduleLearner } from "~/reschedule/reschedule.server";
 
 export const meta: MetaFunction = () => pageTitle("Account and settings");
 
@@ -50,11 +53,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     effects,
     timeZones: Intl.supportedValuesOf("timeZone"),
     model,
+    // After an adopted fit: offer to move the cards to the new model (ADR 030).
+    rescheduleOffer: offerAfterFit(model.fitted?.fittedAt, settings.rescheduledAt) ? model.fitted!.fittedOn : null,
     simulation: simulation && { suggested: simulation.suggested, outcomes: simulation.outcomes.map(({ retention, averageReviewsPerDay, knowledgeAtEnd }) => ({ retention, averageReviewsPerDay, knowledgeAtEnd })) },
   };
 }
 
-const IntentSchema = z.object({ intent: z.enum(["settings", "change-password", "logout-everywhere", "delete-account", "optimise", "default-weights"]) });
+const IntentSchema = z.object({ intent: z.enum(["settings", "change-password", "logout-everywhere", "delete-account", "optimise", "default-weights", "reschedule"]) });
 const DeleteSchema = z.object({ intent: z.literal("delete-account"), password: z.string().min(1, "Enter your password to confirm").max(200) });
 
 /** A password check that finds the hashing queue full answers 503 beside the form that asked. */
@@ -79,11 +84,17 @@ async function accountAction({ request }: ActionFunctionArgs) {
   switch (intent.data.intent) {
     case "settings": {
       const parsed = SettingsSchema.safeParse(lightDaysFromForm(form));
-      if (!parsed.success) return badRequest({ intent: "settings", errors: fieldErrors(parsed.error) });
+      const flag = RescheduleFlagSchema.safeParse(form);
+      if (!parsed.success || !flag.success) return badRequest({ intent: "settings", errors: { ...(parsed.success ? {} : fieldErrors(parsed.error)), ...(flag.success ? {} : fieldErrors(flag.error)) } });
       if (!isTimeZone(parsed.data.timeZone)) return badRequest({ intent: "settings", errors: { timeZone: "Unknown time zone" } as Record<string, string> });
       const { intent: _, ...values } = parsed.data;
       await updateSettings(user.id, values);
-      return { ok: true as const, intent: "settings", message: "Settings saved." };
+      if (!flag.data.reschedule) return { ok: true as const, intent: "settings", message: "Settings saved." };
+      return { ok: true as const, intent: "settings", message: `Settings saved. ${rescheduleMessage(await rescheduleLearner(user.id, clock()))}` };
+    }
+    case "reschedule": {
+      const result = await rescheduleLearner(user.id, clock());
+      return { ok: true as const, intent: "reschedule", message: rescheduleMessage(result) };
     }
     case "change-password": {
       const parsed = ChangePasswordSchema.safeParse(form);
@@ -108,8 +119,11 @@ async function accountAction({ request }: ActionFunctionArgs) {
       return { ok: true as const, intent: "optimise", message: "A fit is queued: it runs in the background and starts within a few seconds. Reload this page to see it." };
     }
     case "default-weights": {
+      const flag = RescheduleFlagSchema.safeParse(form);
+      if (!flag.success) return badRequest({ intent: "default-weights", errors: { form: flag.error.issues[0]!.message } as Record<string, string> });
       await resetWeights(user.id);
-      return { ok: true as const, intent: "default-weights", message: "Back to FSRS's default weights." };
+      if (!flag.data.reschedule) return { ok: true as const, intent: "default-weights", message: "Back to FSRS's default weights." };
+      return { ok: true as const, intent: "default-weights", message: `Back to FSRS's default weights. ${rescheduleMessage(await rescheduleLearner(user.id, clock()))}` };
     }
     case "logout-everywhere":
       return redirect("/login", { headers: { "Set-Cookie": await endAllSessions(user.id, request) } });
@@ -127,7 +141,7 @@ async function accountAction({ request }: ActionFunctionArgs) {
 }
 
 export default function Account() {
-  const { username, settings, effects, timeZones, model, simulation } = useLoaderData<typeof loader>();
+  const { username, settings, effects, timeZones, model, simulation, rescheduleOffer } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const errorsFor = (intent: string): Record<string, string | undefined> =>
@@ -187,6 +201,7 @@ export default function Account() {
             ))}
             {s.lightDays ? <p className="field-error">{s.lightDays}</p> : null}
           </fieldset>
+          <RescheduleCheckbox id="settings-reschedule" error={s.reschedule} />
           <div className="actions">
             <button type="submit" disabled={busy}>
               Save settings
@@ -195,7 +210,8 @@ export default function Account() {
         </Form>
       </section>
 
-      <MemoryModelSection model={model} message={messageFor("optimise") ?? messageFor("default-weights")} error={errorsFor("optimise").form} busy={busy} />
+      <MemoryModelSection model={model} message={messageFor("optimise") ?? messageFor("default-weights")} error={errorsFor("optimise").form ?? errorsFor("default-weights").form} busy={busy} />
+      <RescheduleOffer changedOn={rescheduleOffer} message={messageFor("reschedule")} busy={busy} />
       {simulation ? <SimulatorChart simulation={simulation} current={settings.desiredRetention} /> : null}
 
       <section aria-labelledby="password-title" className="form">

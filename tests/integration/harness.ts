@@ -8,10 +8,12 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 
-export const root = path.resolve(__dirname, "..", "..");
+// import.meta.url, not __dirname: scripts (bench:items) load this file as an ES module under tsx.
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

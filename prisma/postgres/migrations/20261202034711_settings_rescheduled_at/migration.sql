@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Settings" ADD COLUMN     "rescheduledAt" TIMESTAMP(3);
+
