@@ -13,14 +13,14 @@ const text = encode(readFileSync("app/gpt/corpus/coriolanus-act-1.txt", "utf8"),
 describe("the next character's logits, last row only", () => {
   it("are bit for bit the full forward pass's last row, for every length from 1 to past the context", () => {
     let checked = 0;
-    for (let start = 0; start + 40 <= text.length && checked < 400; start += 613) {
+    for (let start = 0; start + 40 <= text.length && checked < 200; start += 1500) {
       for (const length of [1, 2, 5, 17, 31, 32, 33, 40]) {
         const tokens = text.slice(start, start + length);
         expect(Array.from(nextLogits(tokens, model.config, model.params))).toEqual(Array.from(lastLogits(tokens, model.config, model.params)));
         checked++;
       }
     }
-    expect(checked).toBeGreaterThan(300);
+    expect(checked).toBeGreaterThan(150);
   });
 
   it("generate the same characters as the reference generation from the same seed", () => {
