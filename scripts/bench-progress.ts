@@ -9,8 +9,9 @@
  * items in all, every one with a learner state) and 100,000 review logs over
  * the last year (a review every day). Calls the server functions directly,
  * many times, and prints p50/p95. Modes: warm; after a review; cold (every
- * in-process cache emptied); nothing kept (also the kept past days of ADR 014
- * deleted: a learner's first visit after the upgrade); new process (a fresh
+ * in-process cache emptied; what the database keeps stays); nothing kept (also
+ * the kept past days of ADR 014 and the mastery snapshot of ADR 033 deleted: a
+ * learner's first visit after the upgrade); new process (a fresh
  * node process per sample, the first call of the page there, as a restarted
  * server meets its first learner, under tsx); new server (node server.mjs on
  * the production build, started afresh per sample, and the learner's first
@@ -307,7 +308,10 @@ async function measure(name: string, f: () => Promise<unknown>, mode: Mode = "wa
       resetStatsCache();
       resetMasteryCaches();
     }
-    if (mode === "nothing kept") await getSql().run(runSql(`DELETE FROM "ReviewDay" WHERE "userId" = ?`, userId));
+    if (mode === "nothing kept") {
+      await getSql().run(runSql(`DELETE FROM "ReviewDay" WHERE "userId" = ?`, userId));
+      await getSql().run(runSql(`DELETE FROM "MasterySnapshot" WHERE "userId" = ?`, userId));
+    }
     if (mode === "after a review") await reviewOne();
     const c = process.cpuUsage();
     const t = performance.now();
