@@ -457,12 +457,14 @@ if (modes.includes("new server")) {
       });
     });
   const { spawn } = await import("node:child_process");
-  // The server process's own CPU time (user + system, from /proc, in clock ticks of 10 ms) for the first request:
+  // The server process's own CPU time for the first request, every thread of it (the main thread, V8's helpers,
+  // libuv's pool): from /proc/<pid>/task/*/schedstat in nanoseconds (clock ticks of /proc/<pid>/stat are 10 ms);
   // the figure that load on a shared machine does not inflate.
   const cpuOf = (pid: number) => {
     try {
-      const f = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      return (Number(f[11]) + Number(f[12])) * 10;
+      let ns = 0;
+      for (const task of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+      return ns / 1e6;
     } catch {
       return NaN;
     }
@@ -511,7 +513,7 @@ if (modes.includes("new server")) {
       const p50 = percentile(wall, 50);
       const label = variant === "baseline" ? "new server, no warm-up (HTTP)" : "new server (HTTP)";
       console.log(
-        `${`${name}, ${label}`.padEnd(50)} wall p50 ${fmt(p50)} ms  p95 ${fmt(percentile(wall, 95))} ms   server cpu p50 ${fmt(percentile(cpu, 50))} ms   ${p50 < BUDGET_MS ? "ok" : "OVER BUDGET"} (${SERVER_SAMPLES} servers)`,
+        `${`${name}, ${label}`.padEnd(50)} wall p50 ${fmt(p50)} ms  p95 ${fmt(percentile(wall, 95))} ms   server cpu p50 ${fmt(percentile(cpu, 50))} ms   ${p50 < BUDGET_MS ? "ok" : "OVER BUDGET"} (wall), ${percentile(cpu, 50) < BUDGET_MS ? "ok" : "OVER BUDGET"} (cpu) (${SERVER_SAMPLES} servers)`,
       );
       if (p50 >= BUDGET_MS && variant === "warmed") over.push(`${name}, new server`);
     }
