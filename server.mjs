@@ -283,16 +283,19 @@ app.all("*", async (req, res, next) => {
 // over a loopback socket of its own, through the whole stack above, before the real port opens.
 if (!vite) {
   const warm = app.listen(0, "127.0.0.1");
-  await new Promise((resolve, reject) => warm.once("listening", resolve).once("error", reject));
-  const origin = `http://127.0.0.1:${warm.address().port}`;
-  try {
-    await build.entry.module.warmUp((request) => {
-      const url = new URL(request.url);
-      return fetch(origin + url.pathname + url.search, { headers: request.headers, redirect: "manual" });
-    });
-  } finally {
-    warm.closeAllConnections();
-    await new Promise((resolve) => warm.close(resolve));
+  const opened = await new Promise((resolve) => warm.once("listening", () => resolve(true)).once("error", () => resolve(false)));
+  if (!opened) console.log("warm-up skipped: no loopback port");
+  else {
+    const origin = `http://127.0.0.1:${warm.address().port}`;
+    try {
+      await build.entry.module.warmUp((request) => {
+        const url = new URL(request.url);
+        return fetch(origin + url.pathname + url.search, { headers: request.headers, redirect: "manual" });
+      });
+    } finally {
+      warm.closeAllConnections();
+      await new Promise((resolve) => warm.close(resolve));
+    }
   }
 }
 
