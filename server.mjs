@@ -279,8 +279,25 @@ app.all("*", async (req, res, next) => {
   }
 });
 
-// The first pages served to the process itself, so the first learner meets warm code (app/warm-up.server.ts).
-if (!vite) await build.entry.module.warmUp((request) => handleRequest(request, { cspNonce: "warm-up" }));
+// The first pages served to the process itself, so the first learner meets warm code (app/warm-up.server.ts):
+// over a loopback socket of its own, through the whole stack above, before the real port opens.
+if (!vite) {
+  const warm = app.listen(0, "127.0.0.1");
+  const opened = await new Promise((resolve) => warm.once("listening", () => resolve(true)).once("error", () => resolve(false)));
+  if (!opened) console.log("warm-up skipped: no loopback port");
+  else {
+    const origin = `http://127.0.0.1:${warm.address().port}`;
+    try {
+      await build.entry.module.warmUp((request) => {
+        const url = new URL(request.url);
+        return fetch(origin + url.pathname + url.search, { headers: request.headers, redirect: "manual" });
+      });
+    } finally {
+      warm.closeAllConnections();
+      await new Promise((resolve) => warm.close(resolve));
+    }
+  }
+}
 
 const server = app.listen(port, host, () => {
   console.log(`Attention Span is serving on http://localhost:${port}`);

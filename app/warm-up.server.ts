@@ -6,20 +6,26 @@
  * on the database connection (issue 19: a new process spent 100-140 ms of CPU
  * on the first dashboard, 15 ms on the next). It renders the pages of the
  * learner with the newest session (nothing of it leaves the process) and then
- * forgets what the pages cached in memory, so every learner's first page
- * still reads their figures from the database: only the code is warm.
+ * forgets what the pages cached of that learner, so every learner's first
+ * page still reads their figures from the database: only the code is warm,
+ * and what belongs to the process (the course's live items).
+ * server.mjs passes a `handle` that goes over a loopback socket through the
+ * whole Express stack (compression, static files, headers), and the requests
+ * carry a browser's User-Agent (isbot compiles its pattern on first use).
  * Without any session it renders the login page. WARM_UP=0 skips it.
  */
 import { createCookie } from "@remix-run/node";
 import { get, getSql } from "~/db/sql.server";
 import { sessionSecrets } from "~/auth/secret.server";
 import { resetStatsCache } from "~/progress/stats.server";
-import { resetMasteryCaches } from "~/progress/mastery.server";
+import { forgetLearnerStates } from "~/progress/mastery.server";
 import { queueCache } from "~/review/review.server";
 
 /** The pages a learner opens first after a restart (and their client-side data requests). */
 const PAGES = ["/", "/progress", "/progress/stats", "/review", "/account"];
 const ROUNDS = 2;
+/** A browser's User-Agent, so the pages take the path a learner's browser takes (isbot says no). */
+const WARM_UP_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 attention-span-warm-up";
 const BUDGET_MS = 5_000;
 
 export async function warmUp(handle: (request: Request) => Promise<Response>, log: (msg: string) => void = console.log): Promise<void> {
@@ -29,7 +35,7 @@ export async function warmUp(handle: (request: Request) => Promise<Response>, lo
   let userId: string | null = null;
   try {
     const session = await getSql().get(get(`SELECT "id", "userId" FROM "Session" WHERE "expiresAt" > ? ORDER BY "createdAt" DESC LIMIT 1`, new Date()));
-    const headers = new Headers({ "X-Client-Ip": "127.0.0.1" });
+    const headers = new Headers({ "X-Client-Ip": "127.0.0.1", "User-Agent": WARM_UP_AGENT, "Accept-Encoding": "gzip, br" });
     if (session) {
       userId = String(session.userId);
       const cookie = createCookie("__session", { path: "/", secrets: sessionSecrets() });
@@ -48,7 +54,7 @@ export async function warmUp(handle: (request: Request) => Promise<Response>, lo
     log(`warm-up stopped: ${(e as Error).message}`);
   } finally {
     resetStatsCache();
-    resetMasteryCaches();
+    if (userId) forgetLearnerStates(userId);
     if (userId) queueCache.forget(userId);
   }
   log(`warm-up: ${requests} requests in ${Math.round(performance.now() - started)} ms`);

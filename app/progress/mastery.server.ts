@@ -30,6 +30,7 @@ import {
   type Settings,
   type StateRow,
 } from "./queries.server";
+import { readSnapshot, writeSnapshot, type Stamp } from "./snapshot.server";
 
 export interface CatalogueItem {
   id: string;
@@ -70,7 +71,7 @@ export async function liveItems(): Promise<CatalogueItem[]> {
 }
 
 interface CachedStates {
-  stamp: { rows: number; versions: number };
+  stamp: Stamp;
   /** Reviewed items (state not New) for mastery. */
   states: Map<string, RecallState>;
   /** Every state row's version, New ones included, to check a refresh against the stamp. */
@@ -90,7 +91,7 @@ function toRecall(r: StateRow): RecallState {
   return { state: r.state as State, stability: r.stability, lastReview: r.lastReview === null ? null : new Date(r.lastReview), due: new Date(r.due) };
 }
 
-function fromRows(rows: StateRow[], stamp: CachedStates["stamp"], readAt: number): CachedStates {
+function fromRows(rows: readonly StateRow[], stamp: Stamp, readAt: number): CachedStates {
   const states = new Map<string, RecallState>();
   const versions = new Map<string, number>();
   for (const r of rows) {
@@ -100,13 +101,25 @@ function fromRows(rows: StateRow[], stamp: CachedStates["stamp"], readAt: number
   return { stamp, states, versions, readAt };
 }
 
+/** The rows of a cached entry, for its snapshot (New rows carry only their version). */
+function* rowsOf(entry: CachedStates): Generator<StateRow> {
+  for (const [itemId, version] of entry.versions) {
+    const s = entry.states.get(itemId);
+    yield s
+      ? { itemId, state: s.state, stability: s.stability, lastReview: s.lastReview ? s.lastReview.getTime() : null, due: s.due.getTime(), version }
+      : { itemId, state: 0, stability: 0, lastReview: null, due: 0, version };
+  }
+}
+
+const sameStamp = (a: Stamp, b: Stamp) => a.rows === b.rows && a.versions === b.versions;
+
 /**
  * The cached states brought up to date with the few rows touched since they
  * were read (items in review-log rows since then), or null when that cannot
  * be proven complete: the refreshed row count and version sum must equal the
  * new stamp.
  */
-async function refreshed(userId: string, old: CachedStates, stamp: CachedStates["stamp"], readAt: number): Promise<CachedStates | null> {
+async function refreshed(userId: string, old: CachedStates, stamp: Stamp, readAt: number): Promise<CachedStates | null> {
   const touched = await itemsTouchedSince(userId, new Date(old.readAt - TOUCHED_MARGIN_MS));
   if (touched.length > MAX_DELTA) return null;
   const rows = await itemStates(userId, touched);
@@ -133,24 +146,48 @@ async function refreshed(userId: string, old: CachedStates, stamp: CachedStates[
   return { stamp, states, versions, readAt };
 }
 
+let writing: Promise<void> = Promise.resolve();
+/** Persisted states wait for no disk and fail quietly: they are a cache, and the page has its figures. */
+function persist(userId: string, entry: CachedStates) {
+  const write = writeSnapshot(userId, { stamp: entry.stamp, readAt: entry.readAt, rows: rowsOf(entry) }).catch(() => undefined);
+  writing = writing.then(() => write);
+}
+
+/** Resolves once the snapshots pages have started writing are written (tests, benchmarks, shutdown). */
+export function snapshotWrites(): Promise<void> {
+  return writing;
+}
+
 /**
  * The learner's reviewed item states by item id. Reading and parsing thousands
  * of rows is most of a page's time, so a process keeps them (least recently
- * used learners go first). One cheap query (row count and sum of versions:
- * every review and undo bumps a version) says whether anything changed; if so,
- * only the items in review-log rows written since are read again.
+ * used learners go first), and the database keeps them packed in one row
+ * (snapshot.server.ts) for a process that has none. One cheap query (row count
+ * and sum of versions: every write to a state bumps its version, and rows other
+ * than own cards are never deleted, so any write changes it) says whether
+ * anything changed; if so, only the items in review-log rows written since are
+ * read again. The numbers are the same whichever copy they come from: the
+ * same rows, exactly.
  */
 export async function learnerStates(userId: string): Promise<Map<string, RecallState>> {
   const readAt = Date.now();
-  const stamp = await statesStamp(userId);
   const old = statesCache.get(userId);
   if (old) {
     statesCache.delete(userId);
     cachedRows -= old.versions.size;
   }
-  let entry = old && old.stamp.rows === stamp.rows && old.stamp.versions === stamp.versions ? old : null;
+  const [stamp, snapshot] = await Promise.all([statesStamp(userId), old ? null : readSnapshot(userId)]);
+  let entry = old && sameStamp(old.stamp, stamp) ? old : null;
   if (!entry && old) entry = await refreshed(userId, old, stamp, readAt);
-  entry ??= fromRows(await itemStates(userId), stamp, readAt);
+  if (!entry && snapshot) {
+    const kept = fromRows(snapshot.rows, snapshot.stamp, snapshot.readAt);
+    if (sameStamp(kept.stamp, stamp)) entry = kept;
+    else if ((entry = await refreshed(userId, kept, stamp, readAt))) persist(userId, entry);
+  }
+  if (!entry) {
+    entry = fromRows(await itemStates(userId), stamp, readAt);
+    persist(userId, entry);
+  }
   statesCache.set(userId, entry);
   cachedRows += entry.versions.size;
   for (const [id, e] of statesCache) {
@@ -159,6 +196,14 @@ export async function learnerStates(userId: string): Promise<Map<string, RecallS
     cachedRows -= e.versions.size;
   }
   return entry.states;
+}
+
+/** Forget one learner's cached states (the warm-up: the process keeps its catalogue). */
+export function forgetLearnerStates(userId: string) {
+  const e = statesCache.get(userId);
+  if (!e) return;
+  statesCache.delete(userId);
+  cachedRows -= e.versions.size;
 }
 
 /** Forget the cached catalogue and learner states (tests, benchmarks). */

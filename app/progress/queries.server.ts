@@ -140,6 +140,13 @@ export async function reviewStateLogs(userId: string, from: Date, to: Date): Pro
   }));
 }
 
+/**
+ * The learner's own cards are not in mastery (it scores the course's items),
+ * and their state rows are deleted with the card: without them, no state row
+ * is ever deleted, so the stamp below changes with every write.
+ */
+const NOT_OWN = ` AND "itemId" NOT LIKE 'own:%'`;
+
 export interface StateRow {
   itemId: string;
   state: number;
@@ -157,7 +164,7 @@ export interface StateRow {
  */
 export async function itemStates(userId: string, itemIds?: readonly string[]): Promise<StateRow[]> {
   if (itemIds && itemIds.length === 0) return [];
-  const only = itemIds ? ` AND "itemId" IN (${itemIds.map(() => "?").join(", ")})` : "";
+  const only = `${NOT_OWN}${itemIds ? ` AND "itemId" IN (${itemIds.map(() => "?").join(", ")})` : ""}`;
   const sql = pg()
     ? `SELECT json_agg(json_build_array("itemId", "state", "stability",
          CAST(EXTRACT(EPOCH FROM "lastReview") * 1000 AS bigint), CAST(EXTRACT(EPOCH FROM "due") * 1000 AS bigint), "version")) AS j
@@ -188,12 +195,13 @@ export async function itemsTouchedSince(userId: string, since: Date): Promise<st
 }
 
 /**
- * Stamp of the learner's item states: every write to an item state (a review,
- * an undo) bumps its version (optimistic concurrency, review.server.ts), so the
- * row count and the sum of versions change whenever any state changes.
+ * Stamp of the learner's item states (own cards aside): every write to an item
+ * state (a review, an undo, forget, suspend, an import) bumps its version or
+ * adds a row (optimistic concurrency, review.server.ts), and none is deleted,
+ * so the row count and the sum of versions change whenever any state changes.
  */
 export async function statesStamp(userId: string): Promise<{ rows: number; versions: number }> {
-  const row = await getSql().get<{ n: Num; v: Num }>(get(`SELECT COUNT(*) AS n, SUM("version") AS v FROM "ItemState" WHERE "userId" = ?`, userId));
+  const row = await getSql().get<{ n: Num; v: Num }>(get(`SELECT COUNT(*) AS n, SUM("version") AS v FROM "ItemState" WHERE "userId" = ?${NOT_OWN}`, userId));
   return { rows: num(row?.n), versions: num(row?.v) };
 }
 
