@@ -28,7 +28,8 @@ import { settingsForKind, type SchedulingKind } from "~/domain/handoff";
 import { bumpEpoch, isBackdated } from "~/progress/days.server";
 import { getSettings } from "~/settings/settings.server";
 import { noteReview } from "~/optimizer/jobs.server";
-import { balanceStep } from "./load-balance.server";
+import { balanceStep, type BalanceStep } from "./load-balance.server";
+import { LIGHT_DAY_FACTOR } from "~/domain/load-balance";
 import { courseSiblingKeys } from "./siblings.server";
 import { isOwnItemId, ownCardIdOf } from "~/own-cards/schema";
 import { createQueueCache, withReview, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
@@ -260,31 +261,88 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
   if (isOwnItemId(input.itemId) ? !(await sql.get(ownCardStatement(userId, input.itemId))) : !getContentItem(input.itemId)) return { status: "not-found" };
   const planned = planReview(userId, found.version === null ? undefined : found, input, now, dayStart, scheduler);
   if (planned.kind !== "write") return planned.result;
+  // Load balancing's day is chosen in the write's own statement (pgWrite), no read of its own.
   const balance = balanceStep(userId, input.itemId, settings, scheduler, planned.before, planned.after, planned.at, input.rating);
-  const p = balance ? { ...planned, after: balance.apply(await sql.all(balance.statement)) } : planned;
-  const w = pgWrite(userId, input, p);
-  const log = await sql.get(get(`WITH ${w.ctes} SELECT "id" FROM log`, ...w.params));
+  const w = pgWrite(userId, input, planned, balance);
+  const log = await sql.get(get(`WITH ${w.ctes} SELECT "id", "d" FROM log`, ...w.params));
   // Nothing moved: another submission got there first (this one, or another tab's).
   if (!log) return settle(userId, input);
   // No epoch bump: a review lands on today (clampReviewTime), never on a kept day (progress/days.server.ts).
-  return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
+  return { status: "recorded", logId: Number(log.id), state: chosenState(planned.after, balance, log.d), version: planned.version };
 }
 
 /**
- * PostgreSQL: the review's write as two CTEs, `moved` (the item state moves on
+ * PostgreSQL: the review's write as CTEs, `moved` (the item state moves on
  * only if its version is still the one read) and `log` (the log row, written
  * only if the state moved; its "id"). One statement: both, or neither.
+ *
+ * With `balance` (load balancing, ADR 027), a CTE `pick` first chooses the day
+ * of the fuzz range as balancedInterval does (least weighted load, a light
+ * weekday weighing (load + 1) x LIGHT_DAY_FACTOR; then nearest the drawn day;
+ * then the earlier), counting the learner's review due dates of each day in
+ * the same statement, and the state and the log row take that day (ADR 034).
  */
-function pgWrite(userId: string, input: ReviewInput, p: Extract<Plan, { kind: "write" }>): { ctes: string; params: unknown[] } {
+function pgWrite(userId: string, input: ReviewInput, p: Extract<Plan, { kind: "write" }>, balance: BalanceStep | null): { ctes: string; params: unknown[] } {
   const typed = PG_STATE_TYPES.map((t) => `?::${t}`);
+  const values = stateValues(p.after);
+  // Each state column's SQL and its params: with a pick, the due date and the interval come from the chosen day.
+  const dueOf = `(?::timestamp(3) + (pick."d" - ?::integer) * interval '1 day')`;
+  const cols = STATE_FIELDS.map((f, i) => {
+    if (balance && f === "due") return { sql: dueOf, params: [p.after.due, balance.drawn] };
+    if (balance && f === "scheduledDays") return { sql: `pick."d"`, params: [] };
+    return { sql: typed[i]!, params: [values[i]] };
+  });
+  const colSql = cols.map((c) => c.sql);
+  const colParams = cols.flatMap((c) => c.params);
+  const from = balance ? " FROM pick" : "";
   const moved = p.exists
-    ? `UPDATE "ItemState" SET ${STATE_FIELDS.map((f, i) => `"${f}" = ${typed[i]}`).join(", ")}, "version" = ?::integer WHERE "userId" = ? AND "itemId" = ? AND "version" = ?::integer RETURNING 1`
-    : `INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") VALUES (?, ?, ${typed.join(", ")}, ?::integer) ON CONFLICT ("userId", "itemId") DO NOTHING RETURNING 1`;
-  const movedParams = p.exists ? [...stateValues(p.after), p.version, userId, input.itemId, p.currentVersion] : [userId, input.itemId, ...stateValues(p.after), p.version];
+    ? `UPDATE "ItemState" SET ${STATE_FIELDS.map((f, i) => `"${f}" = ${colSql[i]}`).join(", ")}, "version" = ?::integer${from} WHERE "ItemState"."userId" = ? AND "ItemState"."itemId" = ? AND "ItemState"."version" = ?::integer RETURNING 1`
+    : balance
+      ? `INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") SELECT ?, ?, ${colSql.join(", ")}, ?::integer FROM pick ON CONFLICT ("userId", "itemId") DO NOTHING RETURNING 1`
+      : `INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") VALUES (?, ?, ${colSql.join(", ")}, ?::integer) ON CONFLICT ("userId", "itemId") DO NOTHING RETURNING 1`;
+  const movedParams = p.exists ? [...colParams, p.version, userId, input.itemId, p.currentVersion] : [userId, input.itemId, ...colParams, p.version];
+  const logParams = logValues(userId, input, p);
+  let logSql = PG_LOG_VALUES;
+  if (balance) {
+    // The log's stateAfter is the JSON of the chosen state: its text around the two values SQL fills in.
+    const DUE = "\u0001due";
+    const DAYS = "\u0001days";
+    const json = JSON.stringify({ ...stateToJson(p.after), due: DUE, scheduledDays: DAYS, version: p.version });
+    const [a, rest] = [json.slice(0, json.indexOf(JSON.stringify(DUE))), json.slice(json.indexOf(JSON.stringify(DUE)) + JSON.stringify(DUE).length)];
+    const [b, c] = [rest.slice(0, rest.indexOf(JSON.stringify(DAYS))), rest.slice(rest.indexOf(JSON.stringify(DAYS)) + JSON.stringify(DAYS).length)];
+    const stateAfter = `?::text || '"' || to_char(${dueOf}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"' || ?::text || pick."d"::text || ?::text`;
+    const parts = PG_LOG_VALUES.split(", ");
+    parts[10] = stateAfter; // LOG_COLUMNS' "stateAfter"
+    logSql = parts.join(", ");
+    logParams.splice(9, 1, a, p.after.due, balance.drawn, b, c);
+  }
+  const pick = balance ? pgPick(userId, input.itemId, balance) : { sql: "", params: [] };
   return {
-    ctes: `moved AS (${moved}), log AS (INSERT INTO "ReviewLog" (${LOG_COLUMNS}) SELECT ${PG_LOG_VALUES} FROM moved RETURNING "id")`,
-    params: [...movedParams, ...logValues(userId, input, p)],
+    ctes: `${pick.sql ? `${pick.sql}, ` : ""}moved AS (${moved}), log AS (INSERT INTO "ReviewLog" (${LOG_COLUMNS}) SELECT ${logSql} FROM moved${balance ? ", pick" : ""} RETURNING "id"${balance ? `, (SELECT "d" FROM pick) AS "d"` : `, NULL::integer AS "d"`})`,
+    params: [...pick.params, ...movedParams, ...logParams],
   };
+}
+
+/** The CTE `pick`: the day of the fuzz range load balancing chooses (see pgWrite), from the learner's review due dates now. */
+function pgPick(userId: string, itemId: string, balance: BalanceStep): { sql: string; params: unknown[] } {
+  return {
+    sql: `pick AS (SELECT c."d" FROM unnest(?::integer[], ?::boolean[], ?::timestamp(3)[]) AS c("d", "light", "start") ORDER BY (SELECT CASE WHEN c."light" THEN (count(*) + 1) * ?::integer ELSE count(*) END FROM "ItemState" WHERE "userId" = ? AND "due" >= c."start" AND "due" < c."start" + interval '1 day' AND "state" = 2 AND "suspended" = false AND "itemId" <> ?), abs(c."d" - ?::integer), c."d" LIMIT 1)`,
+    params: [balance.days.map((x) => x.d), balance.days.map((x) => x.light), balance.days.map((x) => x.start.toISOString().replace("Z", "")), LIGHT_DAY_FACTOR, userId, itemId, balance.drawn],
+  };
+}
+
+/** The state a write made: with a pick, the chosen day's (as BalanceStep.apply would give it). */
+function chosenState(after: MemoryState, balance: BalanceStep | null, d: unknown): MemoryState {
+  if (!balance || d === null || d === undefined || Number(d) === balance.drawn) return after;
+  const chosen = Number(d);
+  return { ...after, scheduledDays: chosen, due: new Date(after.due.getTime() + (chosen - balance.drawn) * 24 * 60 * 60 * 1000) };
+}
+
+/** For tests: the state a balanced write on PostgreSQL would store for `after` (its pick alone, nothing written). */
+export async function pgBalancedStateForTests(userId: string, itemId: string, after: MemoryState, balance: BalanceStep): Promise<MemoryState> {
+  const pick = pgPick(userId, itemId, balance);
+  const row = await getSql().get(get(`WITH ${pick.sql} SELECT "d" FROM pick`, ...pick.params));
+  return chosenState(after, balance, row?.d);
 }
 
 export type PostgresRating =
@@ -316,9 +374,9 @@ function courseCards(): { ids: string[]; topics: string[] } {
  *    before the write (a statement's reads do not see its own CTEs' changes),
  *    so the reviewed item's new state is applied to them here (`withReview`),
  *    as the SQLite queue cache applies a review to its entry.
- * A rating that ends in a load-balanced interval reads the learner's due dates
- * over its fuzz range in between (a third round trip); a duplicate, a stale
- * version or a lost race reads the next cards as before.
+ * Load balancing's day is chosen inside statement 2 (pgWrite), so a balanced
+ * interval costs no round trip of its own. A duplicate, a stale version or a
+ * lost race reads the next cards as before.
  */
 export async function rateOnPostgres(sessionId: string, input: ReviewInput, now: Date): Promise<PostgresRating> {
   const sql = getSql();
@@ -351,9 +409,7 @@ export async function rateOnPostgres(sessionId: string, input: ReviewInput, now:
   const planned = planReview(userId, stateRow.version === null || stateRow.version === undefined ? undefined : stateRow, input, now, w.dayStart, scheduler);
   if (planned.kind !== "write") return rated(planned.result);
   const balance = balanceStep(userId, input.itemId, settings, scheduler, planned.before, planned.after, planned.at, input.rating);
-  const p = balance ? { ...planned, after: balance.apply(await sql.all(balance.statement)) } : planned;
-
-  const write = pgWrite(userId, input, p);
+  const write = pgWrite(userId, input, planned, balance);
   const queue = pgQueueSql(userId, w, input.itemId);
   const most = Math.max(0, settings.newPerDay) * 2 + 10; // candidateLimit at its largest
   const { ids, topics } = courseCards();
@@ -363,7 +419,7 @@ export async function rateOnPostgres(sessionId: string, input: ReviewInput, now:
       return await sql.all(
         all(
           `WITH ${write.ctes} ${queue.sql}
-       UNION ALL SELECT 'log', NULL::text, ${PG_NULL_STATE}, NULL::integer, ${pgTail("NULL::text", "NULL::integer", `"id"`)} FROM log
+       UNION ALL SELECT 'log', NULL::text, ${PG_NULL_STATE}, "d", ${pgTail("NULL::text", "NULL::integer", `"id"`)} FROM log
        UNION ALL (SELECT 'ocand', 'own:' || o."id", ${PG_NULL_STATE}, COALESCE(st."version", 0), ${pgTail("NULL::text", "NULL::integer", `CAST(row_number() OVER (ORDER BY o."createdAt", o."id") AS INTEGER)`)} FROM "OwnCard" o LEFT JOIN "ItemState" st ON st."userId" = ? AND st."itemId" = 'own:' || o."id" WHERE o."userId" = ? AND (${open}) ORDER BY o."createdAt", o."id" LIMIT ?::integer)
        UNION ALL (SELECT 'ccand', c."id", ${PG_NULL_STATE}, COALESCE(st."version", 0), ${pgTail("NULL::text", "NULL::integer", `CAST(c."ord" AS INTEGER)`)} FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS c("id", "topic", "ord") LEFT JOIN "ItemState" st ON st."userId" = ? AND st."itemId" = c."id" WHERE c."topic" IN (SELECT "topicId" FROM "LessonVisit" WHERE "userId" = ?) AND c."id" <> ? AND (${open}) ORDER BY c."ord" LIMIT ?::integer)`,
           ...write.params,
@@ -387,6 +443,7 @@ export async function rateOnPostgres(sessionId: string, input: ReviewInput, now:
   const log = rows?.find((r) => r.k === "log");
   // Nothing moved: another submission got there first (this one, or another tab's); the next cards are read afresh.
   if (!rows || !log) return rated(await settle(userId, input));
+  const p = { ...planned, after: chosenState(planned.after, balance, log.version) };
   const reads = withReview(pgQueueFromRows(rows, toReads), w, { itemId: input.itemId, before: p.exists ? p.before : null, after: p.after, version: p.version, source: input.source, reviewedAt: p.at });
   const byOrder = (k: string) =>
     rows
