@@ -15,6 +15,7 @@
  *   node scripts/bench-load.mjs [--learners 200] [--seconds 60] [--concurrency 50,100,200]
  *        [--warmup 5] [--setup pg,sqlite] [--pool-size 10]
  *   DATABASE_URL_PG=postgresql://user:pass@host:5432/db (default attention/attention@127.0.0.1/attention_span_bench)
+ *   OPTIMIZER=off (passed through to the app processes, like every variable here) keeps background fits out of the figures
  *
  * Needs `npm run build` first; builds nothing. Everything it starts (app
  * processes, nginx, temp folders, the scratch database) is removed at the end
@@ -145,6 +146,8 @@ await main(async () => {
       .map((x) => x.toFixed(2))
       .join(" ")}; node ${process.version}`,
   );
+  // The app processes inherit this environment (scripts/ops/proc.mjs startApp): OPTIMIZER=off keeps the background fit out of the figures.
+  console.log(`  app processes' environment: OPTIMIZER=${process.env.OPTIMIZER ?? "(unset: the optimizer runs)"}`);
   const secret = crypto.randomBytes(32).toString("base64url");
   const summary = [];
 

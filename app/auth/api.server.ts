@@ -2,10 +2,13 @@ import { NUL_MESSAGE } from "~/utils/fields";
 import { fieldWithNul } from "~/utils/http.server";
 import { getOptionalUser } from "./session.server";
 
+/** The 401 of a JSON endpoint: a message instead of a redirect to the login page. */
+export const unauthorizedForApi = () => Response.json({ ok: false, error: "Log in to save reviews." }, { status: 401 });
+
 /** For JSON endpoints: a 401 with a message instead of a redirect to the login page. */
 export async function requireUserIdForApi(request: Request): Promise<string> {
   const user = await getOptionalUser(request);
-  if (!user) throw Response.json({ ok: false, error: "Log in to save reviews." }, { status: 401 });
+  if (!user) throw unauthorizedForApi();
   return user.id;
 }
 

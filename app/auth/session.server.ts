@@ -41,6 +41,18 @@ export interface SessionUser {
   theme: string;
 }
 
+/** The session id a request's cookie carries (signature checked), or null; no database read. */
+export const sessionIdOf = readSessionId;
+
+/**
+ * The learner of a live session as one SQL SELECT (one "userId" column, no row
+ * when the session is unknown or expired), for statements that do more in the
+ * same round trip (the PostgreSQL review path, ADR 034).
+ */
+export function sessionLearnerStatement(sessionId: string, now = new Date()) {
+  return get(`SELECT s."userId" FROM "Session" s JOIN "User" u ON u."id" = s."userId" WHERE s."id" = ? AND s."expiresAt" > ?::timestamp(3)`, sessionId, now);
+}
+
 /** The signed-in learner, or null. An expired or unknown session counts as none. */
 export async function getOptionalUser(request: Request): Promise<SessionUser | null> {
   const sessionId = await readSessionId(request);

@@ -67,21 +67,67 @@ function bump(key: string, cap: Cap, now: Date): Statement {
 /**
  * PostgreSQL: every window in one statement. Each upsert after the first
  * inserts or counts only when the one before it let the write in; the rows
- * that come back say how far it got. `alsoRead` (a one-row SELECT) rides along
- * in the same round trip, its columns beside the windows' JSON.
+ * that come back say how far it got. `key(i)` is the SQL of window i's key
+ * (with its params), read from `from` when given (a CTE naming the learner).
  */
-function chained(keys: string[], caps: Cap[], now: Date, alsoRead?: Statement): Statement {
+function chainParts(caps: Cap[], now: Date, key: (i: number) => { sql: string; params: unknown[] }, from?: string) {
   const params: unknown[] = [];
   const ctes = caps.map((cap, i) => {
     const over = new Date(now.getTime() - cap.windowMs);
-    const source = i === 0 ? `VALUES (?::text, ?::timestamp(3), 1)` : `SELECT ?::text, ?::timestamp(3), 1 FROM c${i - 1} WHERE c${i - 1}."count" <= ?::integer`;
-    params.push(keys[i], now, ...(i === 0 ? [] : [caps[i - 1]!.max]), over, cap.max, over);
+    const k = key(i);
+    const source =
+      i === 0
+        ? from
+          ? `SELECT ${k.sql}, ?::timestamp(3), 1 FROM ${from}`
+          : `VALUES (${k.sql}, ?::timestamp(3), 1)`
+        : `SELECT ${k.sql}, ?::timestamp(3), 1 FROM c${i - 1}${from ? `, ${from}` : ""} WHERE c${i - 1}."count" <= ?::integer`;
+    params.push(...k.params, now, ...(i === 0 ? [] : [caps[i - 1]!.max]), over, cap.max, over);
     return `c${i} AS (INSERT INTO "RateLimit" ("key", "windowStart", "count") ${source} ${upsert("::timestamp(3)", "::integer")})`;
   });
   const windows = caps.map((_, i) => `SELECT ${i} AS "i", "count", "windowStart" FROM c${i}`).join(" UNION ALL ");
-  const caps_ = `(SELECT json_agg(json_build_object('i', w."i", 'count', w."count", 'windowStart', w."windowStart")) FROM (${windows}) AS w) AS "__windows"`;
-  if (!alsoRead) return get(`WITH ${ctes.join(", ")} SELECT ${caps_}`, ...params);
-  return get(`WITH ${ctes.join(", ")} SELECT ${caps_}, x.* FROM (SELECT 1) AS one LEFT JOIN (${alsoRead.sql}) AS x ON true`, ...params, ...alsoRead.params);
+  const select = `(SELECT json_agg(json_build_object('i', w."i", 'count', w."count", 'windowStart', w."windowStart")) FROM (${windows}) AS w) AS "__windows"`;
+  return { ctes, params, select };
+}
+
+/** `alsoRead` (a one-row SELECT) rides along in the same round trip, its columns beside the windows' JSON. */
+function chained(keys: string[], caps: Cap[], now: Date, alsoRead?: Statement): Statement {
+  const { ctes, params, select } = chainParts(caps, now, (i) => ({ sql: "?::text", params: [keys[i]] }));
+  if (!alsoRead) return get(`WITH ${ctes.join(", ")} SELECT ${select}`, ...params);
+  return get(`WITH ${ctes.join(", ")} SELECT ${select}, x.* FROM (SELECT 1) AS one LEFT JOIN (${alsoRead.sql}) AS x ON true`, ...params, ...alsoRead.params);
+}
+
+/** The windows' JSON of a chained statement, in window order. */
+function windowsOf(json: unknown): { count: number; windowStart: Date }[] {
+  const list = (json ?? []) as { i: number; count: number; windowStart: string }[];
+  return list.sort((a, b) => a.i - b.i).map((w) => ({ count: Number(w.count), windowStart: new Date(`${w.windowStart}Z`) }));
+}
+
+/**
+ * PostgreSQL, for the review hot path (ADR 034): one statement that finds the
+ * learner of a session (`learner`: a SELECT of one "userId" column, or none),
+ * counts the write of `kind` for them, and reads `reads` (a SELECT over a
+ * FROM clause that may join the CTE `learner` by its "userId"), all in one
+ * round trip. No learner: nothing is counted and `userId` is null.
+ */
+export async function checkWriteAs(
+  learner: Statement,
+  kind: WriteKind,
+  reads: { select: string; from: string; params: unknown[] },
+  now = new Date(),
+): Promise<{ userId: string | null; check: WriteCheck; row: Row }> {
+  const caps = capsFor(kind);
+  const { ctes, params, select } = chainParts(caps, now, (i) => ({ sql: `?::text || learner."userId"`, params: [`write:${kind}:${caps[i]!.windowMs / 1000}:`] }), "learner");
+  const result = (await getSql().get(
+    get(
+      `WITH learner AS (${learner.sql}), ${ctes.join(", ")} SELECT ${select}, learner."userId" AS "__userId", ${reads.select} FROM ${reads.from}`,
+      ...learner.params,
+      ...params,
+      ...reads.params,
+    ),
+  ))!;
+  const { __windows, __userId, ...row } = result;
+  const userId = __userId === null || __userId === undefined ? null : String(__userId);
+  return { userId, check: userId ? decide(kind, caps, windowsOf(__windows), now) : { allowed: true }, row };
 }
 
 export type WriteCheck = ({ allowed: true } | { allowed: false; retryAfterSeconds: number; message: string }) & {
@@ -102,8 +148,7 @@ export async function checkWrite(userId: string, kind: WriteKind, { now = new Da
   let row: Row | undefined;
   if (sql.provider === "postgresql") {
     const result = (await sql.get(chained(keys, caps, now, alsoRead)))!;
-    const list = (result.__windows ?? []) as { i: number; count: number; windowStart: string }[];
-    windows = list.sort((a, b) => a.i - b.i).map((w) => ({ count: Number(w.count), windowStart: new Date(`${w.windowStart}Z`) }));
+    windows = windowsOf(result.__windows);
     if (alsoRead) {
       const { __windows, ...rest } = result;
       void __windows;
@@ -124,12 +169,17 @@ export async function checkWrite(userId: string, kind: WriteKind, { now = new Da
     );
     if (alsoRead) row = await sql.get(alsoRead);
   }
+  return { ...decide(kind, caps, windows, now), row };
+}
+
+/** Allowed when every window let the write in; otherwise when to try again. */
+function decide(kind: WriteKind, caps: Cap[], windows: { count: number; windowStart: Date }[], now: Date): WriteCheck {
   const refusedAt = windows.findIndex((w, i) => w.count > caps[i]!.max);
-  if (refusedAt === -1 && windows.length === caps.length) return { allowed: true, row };
+  if (refusedAt === -1 && windows.length === caps.length) return { allowed: true };
   const i = refusedAt === -1 ? windows.length - 1 : refusedAt;
   const w = windows[i]!;
   const retryAfterSeconds = Math.max(1, Math.ceil((w.windowStart.getTime() + caps[i]!.windowMs - now.getTime()) / 1000));
-  return { allowed: false, retryAfterSeconds, message: refusal(kind, retryAfterSeconds), row };
+  return { allowed: false, retryAfterSeconds, message: refusal(kind, retryAfterSeconds) };
 }
 
 const WHAT: Record<WriteKind, string> = { review: "reviews", quiz: "quiz answers", exercise: "exercise runs" };

@@ -9,7 +9,7 @@ import { getOwnCard, ownCardsByIds } from "~/own-cards/own-cards.server";
 import { isOwnItemId, ownCardIdOf } from "~/own-cards/schema";
 import { gradeAnswer, ratingForAnswer } from "~/domain/quiz-grading";
 import { feedbackFor, questionSpec, rawAnswerFromForm, resolveAnswer, type Feedback } from "~/quiz/present.server";
-import { getQueue, recordReview, schedulerFor, undoLastReview, type ReviewResult, type Settings } from "./review.server";
+import { getQueue, rateOnPostgres, recordReview, schedulerFor, undoLastReview, type LearnerQueue, type ReviewResult, type Settings } from "./review.server";
 import { present, reviewNonce, type Presented } from "./present.server";
 import { recordReviewAnswer } from "~/quiz/attempts.server";
 import { overruleLastAnswer } from "./overrule.server";
@@ -121,7 +121,30 @@ export interface ReviewView {
 
 /** The queue head as the page shows it. */
 export async function reviewView(userId: string, now = new Date(), limit = 30, settings?: Settings): Promise<ReviewView> {
-  const queue = await getQueue(userId, now, settings);
+  return viewOfQueue(userId, await getQueue(userId, now, settings), now, limit);
+}
+
+/**
+ * PostgreSQL: a rating of a course flashcard, session to next cards, in two
+ * round trips (rateOnPostgres, ADR 034). Null when the form is anything else
+ * (the caller takes the general path, which gives its 400 or 404).
+ */
+export async function rateCardOnPostgres(
+  sessionId: string,
+  form: FormData,
+  now: Date,
+): Promise<{ kind: "unauthorized" } | { kind: "refused"; retryAfterSeconds: number; message: string } | { kind: "done"; outcome: ActionOutcome; view: ReviewView } | null> {
+  const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
+  const parsed = RateSchema.safeParse(fields);
+  if (!parsed.success || isOwnItemId(parsed.data.itemId) || getContentItem(parsed.data.itemId)?.kind !== "card") return null;
+  const r = await rateOnPostgres(sessionId, { ...parsed.data, rating: parsed.data.rating as 1 | 2 | 3 | 4, source: "review" }, now);
+  if (r.kind !== "rated") return r;
+  // The head of the queue the review's own statement read; after a duplicate or a lost race, read as usual.
+  const view = r.queue ? await viewOfQueue(r.userId, r.queue, now, 3) : await reviewView(r.userId, now, 3, r.settings);
+  return { kind: "done", outcome: outcome(r.result, parsed.data.itemId), view };
+}
+
+async function viewOfQueue(userId: string, queue: LearnerQueue, now: Date, limit: number): Promise<ReviewView> {
   const scheduler = schedulerFor(queue.settings);
   const entries: Presented[] = [];
   // The learner's own cards among the head of the queue, read in one query (ADR 025).

@@ -14,6 +14,10 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export interface BalanceStep {
   statement: Statement;
   apply(rows: Row[]): MemoryState;
+  /** The candidate days as SQL can weigh them (the PostgreSQL review path, ADR 034): days from now, light or not, the day's start. */
+  days: { d: number; light: boolean; start: Date }[];
+  /** The day fuzz drew (equal loads keep it). */
+  drawn: number;
 }
 
 interface LearnerDays {
@@ -46,7 +50,12 @@ export function balanceStep(
   const homeWeekday = new Date(`${home.key}T00:00:00Z`).getUTCDay();
   const from = new Date(home.start.getTime() + (range.min - drawn) * DAY_MS);
   const to = new Date(home.start.getTime() + (range.max - drawn + 1) * DAY_MS);
+  const isLightDay = (d: number) => light.has((((homeWeekday + d - drawn) % 7) + 7) % 7);
+  const days = [];
+  for (let d = Math.min(range.min, range.max); d <= Math.max(range.min, range.max); d++) days.push({ d, light: isLightDay(d), start: new Date(home.start.getTime() + (d - drawn) * DAY_MS) });
   return {
+    days,
+    drawn,
     statement: all(
       `SELECT "due" FROM "ItemState" WHERE "userId" = ? AND "due" >= ? AND "due" < ? AND "state" = 2 AND "suspended" = ? AND "itemId" <> ?`,
       userId,
@@ -62,8 +71,7 @@ export function balanceStep(
         loads.set(d, (loads.get(d) ?? 0) + 1);
       }
       const loadOn = (d: number) => loads.get(d) ?? 0;
-      const isLight = (d: number) => light.has((((homeWeekday + d - drawn) % 7) + 7) % 7);
-      const chosen = balancedInterval({ range, drawn, loadOn, isLight });
+      const chosen = balancedInterval({ range, drawn, loadOn, isLight: isLightDay });
       if (chosen === drawn) return after;
       return { ...after, scheduledDays: chosen, due: new Date(after.due.getTime() + (chosen - drawn) * DAY_MS) };
     },

@@ -60,6 +60,43 @@ interface Entry {
 
 const MAX_LEARNERS = 2_000;
 
+/** A review just committed, as the queue sees it. */
+export interface ReviewedItem {
+  itemId: string;
+  before: MemoryState | null;
+  after: MemoryState;
+  version: number;
+  source: string;
+  reviewedAt: Date;
+}
+
+/**
+ * The reads as they are after one review, from the reads of the moment before
+ * it (pure). The PostgreSQL review path reads the queue in its write's own
+ * statement, which sees the snapshot before the write (ADR 034); `next` must
+ * then have been read without this item (the item's new due date is applied
+ * here).
+ */
+export function withReview(reads: QueueReads, w: QueueWindow, r: ReviewedItem): QueueReads {
+  const due = reads.due.filter((d) => d.itemId !== r.itemId);
+  let next = reads.next;
+  if (r.after.state !== State.New) {
+    if (r.after.due.getTime() <= w.horizon.getTime()) due.push({ itemId: r.itemId, state: r.after, version: r.version });
+    else if (!next || r.after.due < next) next = r.after.due;
+  }
+  const t = r.reviewedAt.getTime();
+  const today = t >= w.dayStart.getTime() && t < w.dayEnd.getTime();
+  const touched = today && !reads.touched.includes(r.itemId) ? [...reads.touched, r.itemId] : [...reads.touched];
+  const done = { ...reads.done };
+  // The same rule as countsToday: reviews from the review session, by the state before.
+  if (r.source === "review" && today) {
+    const prev = r.before?.state ?? State.New;
+    if (prev === State.New) done.newDone++;
+    else if (prev === State.Review) done.reviewsDone++;
+  }
+  return { due, next, visits: [...reads.visits], done, touched, own: [...reads.own] };
+}
+
 export function createQueueCache(maxLearners = MAX_LEARNERS) {
   let stamp: number | null = null;
   const entries = new Map<string, Entry>();

@@ -28,10 +28,13 @@ import { settingsForKind, type SchedulingKind } from "~/domain/handoff";
 import { bumpEpoch, isBackdated } from "~/progress/days.server";
 import { getSettings } from "~/settings/settings.server";
 import { noteReview } from "~/optimizer/jobs.server";
-import { balanceStep } from "./load-balance.server";
+import { balanceStep, type BalanceStep } from "./load-balance.server";
+import { LIGHT_DAY_FACTOR } from "~/domain/load-balance";
 import { courseSiblingKeys } from "./siblings.server";
 import { isOwnItemId, ownCardIdOf } from "~/own-cards/schema";
-import { createQueueCache, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
+import { createQueueCache, withReview, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
+import { checkWriteAs } from "~/limits/write-caps.server";
+import { sessionLearnerStatement } from "~/auth/session.server";
 
 export type { DayCounts };
 
@@ -258,20 +261,197 @@ async function recordOnPostgres(userId: string, input: ReviewInput, now: Date, d
   if (isOwnItemId(input.itemId) ? !(await sql.get(ownCardStatement(userId, input.itemId))) : !getContentItem(input.itemId)) return { status: "not-found" };
   const planned = planReview(userId, found.version === null ? undefined : found, input, now, dayStart, scheduler);
   if (planned.kind !== "write") return planned.result;
+  // Load balancing's day is chosen in the write's own statement (pgWrite), no read of its own.
   const balance = balanceStep(userId, input.itemId, settings, scheduler, planned.before, planned.after, planned.at, input.rating);
-  const p = balance ? { ...planned, after: balance.apply(await sql.all(balance.statement)) } : planned;
-  const typed = PG_STATE_TYPES.map((t) => `?::${t}`);
-  const moved = p.exists
-    ? `UPDATE "ItemState" SET ${STATE_FIELDS.map((f, i) => `"${f}" = ${typed[i]}`).join(", ")}, "version" = ?::integer WHERE "userId" = ? AND "itemId" = ? AND "version" = ?::integer RETURNING 1`
-    : `INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") VALUES (?, ?, ${typed.join(", ")}, ?::integer) ON CONFLICT ("userId", "itemId") DO NOTHING RETURNING 1`;
-  const movedParams = p.exists ? [...stateValues(p.after), p.version, userId, input.itemId, p.currentVersion] : [userId, input.itemId, ...stateValues(p.after), p.version];
-  const log = await sql.get(
-    get(`WITH moved AS (${moved}) INSERT INTO "ReviewLog" (${LOG_COLUMNS}) SELECT ${PG_LOG_VALUES} FROM moved RETURNING "id"`, ...movedParams, ...logValues(userId, input, p)),
-  );
+  const w = pgWrite(userId, input, planned, balance);
+  const log = await sql.get(get(`WITH ${w.ctes} SELECT "id", "d" FROM log`, ...w.params));
   // Nothing moved: another submission got there first (this one, or another tab's).
   if (!log) return settle(userId, input);
   // No epoch bump: a review lands on today (clampReviewTime), never on a kept day (progress/days.server.ts).
-  return { status: "recorded", logId: Number(log.id), state: p.after, version: p.version };
+  return { status: "recorded", logId: Number(log.id), state: chosenState(planned.after, balance, log.d), version: planned.version };
+}
+
+/**
+ * PostgreSQL: the review's write as CTEs, `moved` (the item state moves on
+ * only if its version is still the one read) and `log` (the log row, written
+ * only if the state moved; its "id"). One statement: both, or neither.
+ *
+ * With `balance` (load balancing, ADR 027), a CTE `pick` first chooses the day
+ * of the fuzz range as balancedInterval does (least weighted load, a light
+ * weekday weighing (load + 1) x LIGHT_DAY_FACTOR; then nearest the drawn day;
+ * then the earlier), counting the learner's review due dates of each day in
+ * the same statement, and the state and the log row take that day (ADR 034).
+ */
+function pgWrite(userId: string, input: ReviewInput, p: Extract<Plan, { kind: "write" }>, balance: BalanceStep | null): { ctes: string; params: unknown[] } {
+  const typed = PG_STATE_TYPES.map((t) => `?::${t}`);
+  const values = stateValues(p.after);
+  // Each state column's SQL and its params: with a pick, the due date and the interval come from the chosen day.
+  const dueOf = `(?::timestamp(3) + (pick."d" - ?::integer) * interval '1 day')`;
+  const cols = STATE_FIELDS.map((f, i) => {
+    if (balance && f === "due") return { sql: dueOf, params: [p.after.due, balance.drawn] };
+    if (balance && f === "scheduledDays") return { sql: `pick."d"`, params: [] };
+    return { sql: typed[i]!, params: [values[i]] };
+  });
+  const colSql = cols.map((c) => c.sql);
+  const colParams = cols.flatMap((c) => c.params);
+  const from = balance ? " FROM pick" : "";
+  const moved = p.exists
+    ? `UPDATE "ItemState" SET ${STATE_FIELDS.map((f, i) => `"${f}" = ${colSql[i]}`).join(", ")}, "version" = ?::integer${from} WHERE "ItemState"."userId" = ? AND "ItemState"."itemId" = ? AND "ItemState"."version" = ?::integer RETURNING 1`
+    : balance
+      ? `INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") SELECT ?, ?, ${colSql.join(", ")}, ?::integer FROM pick ON CONFLICT ("userId", "itemId") DO NOTHING RETURNING 1`
+      : `INSERT INTO "ItemState" ("userId", "itemId", ${STATE_COLUMNS}, "version") VALUES (?, ?, ${colSql.join(", ")}, ?::integer) ON CONFLICT ("userId", "itemId") DO NOTHING RETURNING 1`;
+  const movedParams = p.exists ? [...colParams, p.version, userId, input.itemId, p.currentVersion] : [userId, input.itemId, ...colParams, p.version];
+  const logParams = logValues(userId, input, p);
+  let logSql = PG_LOG_VALUES;
+  if (balance) {
+    // The log's stateAfter is the JSON of the chosen state: its text around the two values SQL fills in.
+    const DUE = "\u0001due";
+    const DAYS = "\u0001days";
+    const json = JSON.stringify({ ...stateToJson(p.after), due: DUE, scheduledDays: DAYS, version: p.version });
+    const [a, rest] = [json.slice(0, json.indexOf(JSON.stringify(DUE))), json.slice(json.indexOf(JSON.stringify(DUE)) + JSON.stringify(DUE).length)];
+    const [b, c] = [rest.slice(0, rest.indexOf(JSON.stringify(DAYS))), rest.slice(rest.indexOf(JSON.stringify(DAYS)) + JSON.stringify(DAYS).length)];
+    const stateAfter = `?::text || '"' || to_char(${dueOf}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"' || ?::text || pick."d"::text || ?::text`;
+    const parts = PG_LOG_VALUES.split(", ");
+    parts[10] = stateAfter; // LOG_COLUMNS' "stateAfter"
+    logSql = parts.join(", ");
+    logParams.splice(9, 1, a, p.after.due, balance.drawn, b, c);
+  }
+  const pick = balance ? pgPick(userId, input.itemId, balance) : { sql: "", params: [] };
+  return {
+    ctes: `${pick.sql ? `${pick.sql}, ` : ""}moved AS (${moved}), log AS (INSERT INTO "ReviewLog" (${LOG_COLUMNS}) SELECT ${logSql} FROM moved${balance ? ", pick" : ""} RETURNING "id"${balance ? `, (SELECT "d" FROM pick) AS "d"` : `, NULL::integer AS "d"`})`,
+    params: [...pick.params, ...movedParams, ...logParams],
+  };
+}
+
+/** The CTE `pick`: the day of the fuzz range load balancing chooses (see pgWrite), from the learner's review due dates now. */
+function pgPick(userId: string, itemId: string, balance: BalanceStep): { sql: string; params: unknown[] } {
+  return {
+    sql: `pick AS (SELECT c."d" FROM unnest(?::integer[], ?::boolean[], ?::timestamp(3)[]) AS c("d", "light", "start") ORDER BY (SELECT CASE WHEN c."light" THEN (count(*) + 1) * ?::integer ELSE count(*) END FROM "ItemState" WHERE "userId" = ? AND "due" >= c."start" AND "due" < c."start" + interval '1 day' AND "state" = 2 AND "suspended" = false AND "itemId" <> ?), abs(c."d" - ?::integer), c."d" LIMIT 1)`,
+    params: [balance.days.map((x) => x.d), balance.days.map((x) => x.light), balance.days.map((x) => x.start.toISOString().replace("Z", "")), LIGHT_DAY_FACTOR, userId, itemId, balance.drawn],
+  };
+}
+
+/** The state a write made: with a pick, the chosen day's (as BalanceStep.apply would give it). */
+function chosenState(after: MemoryState, balance: BalanceStep | null, d: unknown): MemoryState {
+  if (!balance || d === null || d === undefined || Number(d) === balance.drawn) return after;
+  const chosen = Number(d);
+  return { ...after, scheduledDays: chosen, due: new Date(after.due.getTime() + (chosen - balance.drawn) * 24 * 60 * 60 * 1000) };
+}
+
+/** For tests: the state a balanced write on PostgreSQL would store for `after` (its pick alone, nothing written). */
+export async function pgBalancedStateForTests(userId: string, itemId: string, after: MemoryState, balance: BalanceStep): Promise<MemoryState> {
+  const pick = pgPick(userId, itemId, balance);
+  const row = await getSql().get(get(`WITH ${pick.sql} SELECT "d" FROM pick`, ...pick.params));
+  return chosenState(after, balance, row?.d);
+}
+
+export type PostgresRating =
+  | { kind: "unauthorized" }
+  | { kind: "refused"; retryAfterSeconds: number; message: string }
+  | { kind: "rated"; userId: string; settings: Settings; result: ReviewResult; queue: LearnerQueue | null };
+
+// The course's flashcards in course order with their lesson, as two arrays for the new-card read (built once per course).
+const courseCardArrays = new WeakMap<object, { ids: string[]; topics: string[] }>();
+function courseCards(): { ids: string[]; topics: string[] } {
+  const course = getCourse();
+  let arrays = courseCardArrays.get(course);
+  if (!arrays) {
+    const cards = course.course.topics.flatMap((t) => t.cards.map((c) => [c.id, t.slug] as const));
+    arrays = { ids: cards.map((c) => c[0]), topics: cards.map((c) => c[1]) };
+    courseCardArrays.set(course, arrays);
+  }
+  return arrays;
+}
+
+/**
+ * PostgreSQL, a rating of a course flashcard (POST /api/review): the whole
+ * request, session to next cards, in two round trips (ADR 034).
+ * 1. One statement finds the session's learner, counts the write cap, and
+ *    reads the settings, the item's state and any earlier row with this
+ *    review id. The scheduler runs here.
+ * 2. One statement writes the review (`pgWrite`) and, in its outer SELECT,
+ *    reads the queue and the new-card candidates. Those reads see the snapshot
+ *    before the write (a statement's reads do not see its own CTEs' changes),
+ *    so the reviewed item's new state is applied to them here (`withReview`),
+ *    as the SQLite queue cache applies a review to its entry.
+ * Load balancing's day is chosen inside statement 2 (pgWrite), so a balanced
+ * interval costs no round trip of its own. A duplicate, a stale version or a
+ * lost race reads the next cards as before.
+ */
+export async function rateOnPostgres(sessionId: string, input: ReviewInput, now: Date): Promise<PostgresRating> {
+  const sql = getSql();
+  const first = await checkWriteAs(
+    sessionLearnerStatement(sessionId, new Date()),
+    "review",
+    {
+      select: `x.*, l."id" AS "__logId", l."stateAfter" AS "__stateAfter", ${STATE_FIELDS.map((f) => `st."${f}" AS "__s_${f}"`).join(", ")}, st."version" AS "__s_version"`,
+      from: `(SELECT 1) AS one LEFT JOIN learner ON true LEFT JOIN "Settings" x ON x."userId" = learner."userId" LEFT JOIN "ReviewLog" l ON l."userId" = learner."userId" AND l."clientId" = ? LEFT JOIN "ItemState" st ON st."userId" = learner."userId" AND st."itemId" = ?`,
+      params: [input.clientId, input.itemId],
+    },
+    new Date(),
+  );
+  const { userId, check, row } = first;
+  if (!userId) return { kind: "unauthorized" };
+  if (!check.allowed) return { kind: "refused", retryAfterSeconds: check.retryAfterSeconds, message: check.message };
+  const settingsRow: Row = {};
+  const stateRow: Row = {};
+  for (const [k, v] of Object.entries(row)) {
+    if (k.startsWith("__s_")) stateRow[k.slice(4)] = v;
+    else if (!k.startsWith("__")) settingsRow[k] = v;
+  }
+  const settings = await learnerSettings(userId, settingsRow);
+  const rated = (result: ReviewResult, queue: LearnerQueue | null = null): PostgresRating => ({ kind: "rated", userId, settings, result: afterRecord(userId, result), queue });
+  if (row.__logId !== null && row.__logId !== undefined) return rated(duplicateOf({ id: row.__logId, stateAfter: row.__stateAfter }));
+  const item = getContentItem(input.itemId);
+  if (!item) return rated({ status: "not-found" });
+  const scheduler = schedulerFor(settings, schedulingKind(item.kind));
+  const w = queueWindow(now, settings);
+  const planned = planReview(userId, stateRow.version === null || stateRow.version === undefined ? undefined : stateRow, input, now, w.dayStart, scheduler);
+  if (planned.kind !== "write") return rated(planned.result);
+  const balance = balanceStep(userId, input.itemId, settings, scheduler, planned.before, planned.after, planned.at, input.rating);
+  const write = pgWrite(userId, input, planned, balance);
+  const queue = pgQueueSql(userId, w, input.itemId);
+  const most = Math.max(0, settings.newPerDay) * 2 + 10; // candidateLimit at its largest
+  const { ids, topics } = courseCards();
+  const open = `st."itemId" IS NULL OR (st."state" = 0 AND st."suspended" = false)`;
+  const rows = await (async () => {
+    try {
+      return await sql.all(
+        all(
+          `WITH ${write.ctes} ${queue.sql}
+       UNION ALL SELECT 'log', NULL::text, ${PG_NULL_STATE}, "d", ${pgTail("NULL::text", "NULL::integer", `"id"`)} FROM log
+       UNION ALL (SELECT 'ocand', 'own:' || o."id", ${PG_NULL_STATE}, COALESCE(st."version", 0), ${pgTail("NULL::text", "NULL::integer", `CAST(row_number() OVER (ORDER BY o."createdAt", o."id") AS INTEGER)`)} FROM "OwnCard" o LEFT JOIN "ItemState" st ON st."userId" = ? AND st."itemId" = 'own:' || o."id" WHERE o."userId" = ? AND (${open}) ORDER BY o."createdAt", o."id" LIMIT ?::integer)
+       UNION ALL (SELECT 'ccand', c."id", ${PG_NULL_STATE}, COALESCE(st."version", 0), ${pgTail("NULL::text", "NULL::integer", `CAST(c."ord" AS INTEGER)`)} FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS c("id", "topic", "ord") LEFT JOIN "ItemState" st ON st."userId" = ? AND st."itemId" = c."id" WHERE c."topic" IN (SELECT "topicId" FROM "LessonVisit" WHERE "userId" = ?) AND c."id" <> ? AND (${open}) ORDER BY c."ord" LIMIT ?::integer)`,
+          ...write.params,
+          ...queue.params,
+          userId,
+          userId,
+          most,
+          ids,
+          topics,
+          userId,
+          userId,
+          input.itemId,
+          most,
+        ),
+      );
+    } catch (e) {
+      if (isUniqueViolation(e)) return null; // the same review id, sent twice at once: the other copy won
+      throw e;
+    }
+  })();
+  const log = rows?.find((r) => r.k === "log");
+  // Nothing moved: another submission got there first (this one, or another tab's); the next cards are read afresh.
+  if (!rows || !log) return rated(await settle(userId, input));
+  const p = { ...planned, after: chosenState(planned.after, balance, log.version) };
+  const reads = withReview(pgQueueFromRows(rows, toReads), w, { itemId: input.itemId, before: p.exists ? p.before : null, after: p.after, version: p.version, source: input.source, reviewedAt: p.at });
+  const byOrder = (k: string) =>
+    rows
+      .filter((r) => r.k === k)
+      .sort((a, b) => Number(a.n) - Number(b.n))
+      .map((r) => ({ id: String(r.itemId), version: Number(r.version) }));
+  const newItems = [...byOrder("ocand"), ...byOrder("ccand")].slice(0, candidateLimit(settings, reads.done));
+  return rated({ status: "recorded", logId: Number(log.n), state: p.after, version: p.version }, assembleQueue(now, settings, w, reads, newItems));
 }
 
 /** The learner's own card behind an "own:<id>" item, if it is theirs (ADR 025): validated per learner, not from the course. */
@@ -433,6 +613,15 @@ export const queueCache = createQueueCache();
 /** For tests, which compare cached queues with queues read afresh (`getQueue(..., { useCache: false })`). */
 export const queueCacheForTests = queueCache;
 
+const toReads = ([due, next, visits, counts, touched, own]: StepResult[]): QueueReads => ({
+  due: (due as Row[]).map((r) => ({ itemId: String(r.itemId), state: stateFromRow(r), version: Number(r.version) })),
+  next: next ? toDate((next as Row).due) : null,
+  visits: (visits as Row[]).map((v) => String(v.topicId)),
+  done: countsFromRows(counts as Row[]),
+  touched: (touched as Row[]).map((t) => String(t.itemId)),
+  own: (own as Row[]).map((o) => ({ itemId: `own:${String(o.id)}`, topicId: String(o.topicId) })),
+});
+
 /**
  * The four reads behind a queue. On SQLite they run in one synchronous read
  * transaction and the cache is filled in the same step, so no review can slip in
@@ -455,14 +644,6 @@ async function queueReads(userId: string, w: QueueWindow, { useCache = true } = 
     all(`SELECT DISTINCT "itemId" FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ?`, userId, w.dayStart, w.dayEnd, false),
     all(`SELECT "id", "topicId" FROM "OwnCard" WHERE "userId" = ? ORDER BY "createdAt", "id"`, userId),
   ] as const;
-  const toReads = ([due, next, visits, counts, touched, own]: StepResult[]): QueueReads => ({
-    due: (due as Row[]).map((r) => ({ itemId: String(r.itemId), state: stateFromRow(r), version: Number(r.version) })),
-    next: next ? toDate((next as Row).due) : null,
-    visits: (visits as Row[]).map((v) => String(v.topicId)),
-    done: countsFromRows(counts as Row[]),
-    touched: (touched as Row[]).map((t) => String(t.itemId)),
-    own: (own as Row[]).map((o) => ({ itemId: `own:${String(o.id)}`, topicId: String(o.topicId) })),
-  });
   const stamp = sql.changeStamp();
   if (stamp === null) return pgQueueReads(userId, w, toReads);
   if (useCache) {
@@ -482,26 +663,31 @@ async function queueReads(userId: string, w: QueueWindow, { useCache = true } = 
  * PostgreSQL: the same four reads as one statement, one round trip and one
  * snapshot (ADR 013): a UNION ALL whose first column says which read a row
  * belongs to, the other columns null where that read has none (the first
- * branch names every column).
+ * branch names every column). `exceptNext`, an item left out of the first due
+ * after the horizon (the review path applies that item's new state itself).
  */
-async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: StepResult[]) => QueueReads): Promise<QueueReads> {
+const PG_NULL_STATE = `NULL::timestamp(3), ${STATE_FIELDS.slice(1, -1)
+  .map((f) => (f === "stability" || f === "difficulty" ? "NULL::double precision" : "NULL::integer"))
+  .join(", ")}, NULL::timestamp(3)`;
+const pgTail = (topic: string, prev: string, n: string) => `${topic}, ${prev}, ${n}`;
+
+function pgQueueSql(userId: string, w: QueueWindow, exceptNext?: string): { sql: string; params: unknown[] } {
   const stateCols = STATE_FIELDS.map((f) => `"${f}"`).join(", ");
-  const nullState = `NULL::timestamp(3), ${STATE_FIELDS.slice(1, -1)
-    .map((f) => (f === "stability" || f === "difficulty" ? "NULL::double precision" : "NULL::integer"))
-    .join(", ")}, NULL::timestamp(3)`;
-  const tail = (topic: string, prev: string, n: string) => `${topic}, ${prev}, ${n}`;
-  const rows = await getSql().all(
-    all(
-      `SELECT 'due' AS "k", "itemId", ${stateCols}, "version", ${tail(`NULL::text AS "topicId"`, `NULL::integer AS "prevState"`, `NULL::integer AS "n"`)} FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0 AND "suspended" = false
-       UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s LEFT JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND s."suspended" = false AND i."retiredAt" IS NULL ORDER BY s."due" LIMIT 1)
+  const nullState = PG_NULL_STATE;
+  const tail = pgTail;
+  return {
+    sql: `SELECT 'due' AS "k", "itemId", ${stateCols}, "version", ${tail(`NULL::text AS "topicId"`, `NULL::integer AS "prevState"`, `NULL::integer AS "n"`)} FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0 AND "suspended" = false
+       UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s LEFT JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND s."suspended" = false AND i."retiredAt" IS NULL${exceptNext === undefined ? "" : ` AND s."itemId" <> ?`} ORDER BY s."due" LIMIT 1)
        UNION ALL SELECT 'visit', NULL::text, ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "LessonVisit" WHERE "userId" = ?
        UNION ALL SELECT 'count', NULL::text, ${nullState}, NULL::integer, ${tail("NULL::text", `"prevState"`, "CAST(count(*) AS INTEGER)")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"
        UNION ALL SELECT DISTINCT 'touched', "itemId", ${nullState}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = false
        UNION ALL (SELECT 'own', "id", ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "OwnCard" WHERE "userId" = ? ORDER BY "createdAt", "id")`,
+    params: [
       userId,
       w.horizon,
       userId,
       w.horizon,
+      ...(exceptNext === undefined ? [] : [exceptNext]),
       userId,
       userId,
       w.dayStart,
@@ -511,23 +697,47 @@ async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: S
       w.dayStart,
       w.dayEnd,
       userId,
-    ),
-  );
+    ],
+  };
+}
+
+function pgQueueFromRows(rows: Row[], toReads: (results: StepResult[]) => QueueReads): QueueReads {
   const of = (k: string) => rows.filter((r) => r.k === k);
   const counts = of("count").map((r) => ({ prevState: r.prevState, n: r.n }));
   return toReads([of("due"), of("next")[0], of("visit"), counts, of("touched"), of("own").map((r) => ({ id: r.itemId, topicId: r.topicId }))]);
 }
 
+async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: StepResult[]) => QueueReads): Promise<QueueReads> {
+  const q = pgQueueSql(userId, w);
+  return pgQueueFromRows(await getSql().all(all(q.sql, ...q.params)), toReads);
+}
+
+/** The day window and horizon a queue is read for. */
+function queueWindow(now: Date, settings: Settings): QueueWindow {
+  const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
+  return { dayStart: day.start, dayEnd: day.end, horizon: new Date(Math.max(day.end.getTime(), now.getTime() + 20 * 60 * 1000)) };
+}
+
+/** How many new-card candidates a queue looks at: a few more than the room, so siblings can be spread over days (domain/siblings.ts). */
+const candidateLimit = (settings: Settings, done: DayCounts) => {
+  const newRoom = Math.max(0, settings.newPerDay - done.newDone);
+  return newRoom > 0 ? newRoom * 2 + 10 : 0;
+};
+
 /** The learner's queue right now, from a few indexed queries (never their whole log). */
 export async function getQueue(userId: string, now = new Date(), knownSettings?: Settings, options: { useCache?: boolean } = {}): Promise<LearnerQueue> {
   const settings = knownSettings ?? (await learnerSettings(userId));
-  const day = dayWindow(now, settings.timeZone, settings.dayStartHour);
+  const w = queueWindow(now, settings);
+  const reads = await queueReads(userId, w, options);
+  const limit = candidateLimit(settings, reads.done);
+  const newItems = limit > 0 ? await newCards(userId, new Set(reads.visits), reads.own, limit) : [];
+  return assembleQueue(now, settings, w, reads, newItems);
+}
+
+/** The queue from its reads and its new cards (pure). */
+function assembleQueue(now: Date, settings: Settings, w: QueueWindow, reads: QueueReads, newItems: { id: string; version: number }[]): LearnerQueue {
+  const { due: dueRows, next: nextAfterHorizon, done, touched, own } = reads;
   const scheduler = schedulerFor(settings);
-  const horizon = new Date(Math.max(day.end.getTime(), now.getTime() + 20 * 60 * 1000));
-  const { due: dueRows, next: nextAfterHorizon, visits, done, touched, own } = await queueReads(userId, { dayStart: day.start, dayEnd: day.end, horizon }, options);
-  const newRoom = Math.max(0, settings.newPerDay - done.newDone);
-  // A few more candidates than the room, so siblings can be spread over days (domain/siblings.ts).
-  const newItems = newRoom > 0 ? await newCards(userId, new Set(visits), own, newRoom * 2 + 10) : [];
   const versions = new Map<string, number>();
   const states = new Map<string, MemoryState>();
   const queueStates = [];
@@ -541,7 +751,7 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
   for (const n of newItems) versions.set(n.id, n.version);
   const queue = buildQueue({
     now,
-    dayEnd: day.end,
+    dayEnd: w.dayEnd,
     states: queueStates,
     newItemIds: newItems.map((n) => n.id),
     newDoneToday: done.newDone,
@@ -557,7 +767,7 @@ export async function getQueue(userId: string, now = new Date(), knownSettings?:
     nextDue: later.length ? new Date(Math.min(...later.map((d) => d.getTime()))) : null,
     versions,
     states,
-    dayEnd: day.end,
+    dayEnd: w.dayEnd,
     done,
     settings,
   };

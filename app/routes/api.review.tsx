@@ -3,8 +3,9 @@
  * before the answer goes out; the answer carries the refreshed head of the queue.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { formDataOr400, requireUserIdForApi } from "~/auth/api.server";
-import { applyReviewAction, reviewView } from "~/review/actions.server";
+import { formDataOr400, requireUserIdForApi, unauthorizedForApi } from "~/auth/api.server";
+import { sessionIdOf } from "~/auth/session.server";
+import { applyReviewAction, rateCardOnPostgres, reviewView } from "~/review/actions.server";
 import { learnerSettings, settingsStatement, type Settings } from "~/review/review.server";
 import { getSql } from "~/db/sql.server";
 import { isDiskError } from "~/db/client.server";
@@ -31,22 +32,56 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
+  // PostgreSQL: a rating of a course flashcard takes two round trips in all (ADR 034), so the form is read first.
+  let form: FormData | Response | null = null;
+  if (getSql().provider === "postgresql") {
+    const sessionId = await sessionIdOf(request);
+    form = await formDataOr400(request).catch((e: unknown) => {
+      if (e instanceof Response) return e; // answered after the session and the cap, as on the general path
+      throw e;
+    });
+    if (sessionId && !(form instanceof Response)) {
+      const fast = await saveOnPostgres(sessionId, form);
+      if (fast) return fast;
+    }
+  }
   const userId = await requireUserIdForApi(request);
   // The learner's settings come back with the count (one round trip on PostgreSQL).
   const cap = await checkWrite(userId, "review", { alsoRead: settingsStatement(userId) });
-  if (!cap.allowed) {
-    return Response.json({ ok: false, error: cap.message, retryAfterSeconds: cap.retryAfterSeconds }, { status: 429, headers: { "Cache-Control": "no-store", ...retryAfter(cap) } });
-  }
-  const form = await formDataOr400(request);
+  if (!cap.allowed) return refused(cap);
+  if (form instanceof Response) throw form;
+  const fields = form ?? (await formDataOr400(request));
   try {
-    return await save(userId, form, await learnerSettings(userId, cap.row));
+    return await save(userId, fields, await learnerSettings(userId, cap.row));
   } catch (e) {
-    // A full or read-only disk: nothing was saved. Say so plainly; the page keeps the rating and sends it again.
     if (!isDiskError(e)) throw e;
-    return Response.json(
-      { ok: false, error: "The server cannot save right now (its disk is full or read-only). Your review is kept on this device and will be sent again." },
-      { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "30" } },
-    );
+    return diskFull();
+  }
+}
+
+const refused = (cap: { retryAfterSeconds: number; message: string }) =>
+  Response.json({ ok: false, error: cap.message, retryAfterSeconds: cap.retryAfterSeconds }, { status: 429, headers: { "Cache-Control": "no-store", ...retryAfter(cap) } });
+
+// A full or read-only disk: nothing was saved. Say so plainly; the page keeps the rating and sends it again.
+const diskFull = () =>
+  Response.json(
+    { ok: false, error: "The server cannot save right now (its disk is full or read-only). Your review is kept on this device and will be sent again." },
+    { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "30" } },
+  );
+
+/** The two-round-trip rating (rateCardOnPostgres), or null for anything it does not take. */
+async function saveOnPostgres(sessionId: string, form: FormData): Promise<Response | null> {
+  try {
+    const r = await rateCardOnPostgres(sessionId, form, clock());
+    if (!r) return null;
+    if (r.kind === "unauthorized") return unauthorizedForApi();
+    if (r.kind === "refused") return refused(r);
+    // COMMIT returned: the review is on disk (synchronous_commit) before this answer goes out.
+    const { outcome, view } = r;
+    return Response.json({ ...outcome, view }, { status: outcome.ok ? 200 : outcome.httpStatus, headers: { "Cache-Control": "no-store" } });
+  } catch (e) {
+    if (!isDiskError(e)) throw e;
+    return diskFull();
   }
 }
 
