@@ -157,6 +157,9 @@ export function createSqlite(file: string, flush: () => Promise<void> = walFlush
   };
 }
 
+/** Distinct statement texts a process prepares on PostgreSQL (see createPostgres). */
+const PREPARED_MAX = Number(process.env.DATABASE_PREPARED_MAX ?? 200);
+
 function createPostgres(url: string): Sql {
   // `timestamp(3)` columns hold UTC (Prisma writes UTC): read them as UTC whatever the process TZ.
   const types = {
@@ -169,8 +172,20 @@ function createPostgres(url: string): Sql {
     return sql.replace(/\?/g, () => `$${++n}`);
   };
   const param = (v: unknown) => (v instanceof Date ? v.toISOString().replace("Z", "") : v);
+  // Named prepared statements: each connection parses and plans a statement's text once, and then
+  // sends only its name and parameters (the review's statements are kilobytes of SQL, parsed and
+  // planned on every call otherwise). A name always stands for one text in this process. Texts that
+  // vary with their data (lists of ids) would each become a statement kept by every connection, so
+  // only the first PREPARED_MAX distinct texts get a name; the rest run unnamed, as before.
+  const names = new Map<string, string>();
+  const prepared = (sql: string): pg.QueryConfig["name"] => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < PREPARED_MAX) names.set(sql, (name = `as${names.size}`));
+    return name;
+  };
   const exec = async (client: pg.Pool | pg.PoolClient, s: Statement): Promise<StepResult> => {
-    const res = await client.query(text(s.sql), s.params.map(param));
+    const sql = text(s.sql);
+    const res = await client.query({ name: prepared(sql), text: sql, values: s.params.map(param) });
     if (s.mode === "get") return res.rows[0] as Row | undefined;
     if (s.mode === "all") return res.rows as Row[];
     return { changes: res.rowCount ?? 0 };

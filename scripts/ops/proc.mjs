@@ -184,7 +184,8 @@ export async function startApp({ port, dataDir, env = {}, name = "app", quiet = 
     logsSince: (mark) => logText.slice(Math.max(0, mark - logDropped)),
     async start() {
       const child = track(
-        spawn(process.execPath, ["server.mjs"], {
+        // APP_NODE_ARGS: extra node flags for the app processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench run.
+        spawn(process.execPath, [...(process.env.APP_NODE_ARGS ?? "").split(" ").filter(Boolean), "server.mjs"], {
           cwd: root,
           env: {
             ...process.env,
