@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
@@ -9,8 +9,18 @@ import { notFound, readForm } from "~/utils/http.server";
 import { pageTitle } from "~/utils/meta";
 import { clock } from "~/utils/clock.server";
 import { LessonBody } from "~/components/lesson-body";
+import attentionWidgetStyles from "~/components/widgets/attention-heatmap.css?url";
+import tinyGptStyles from "~/components/widgets/tiny-gpt.css?url";
 import { AddOwnCard } from "~/own-cards/own-card-form";
 import { listOwnCards, presentOwnCard } from "~/own-cards/own-cards.server";
+
+// The widgets are loaded lazily, but their styles come with the page: a side-effect import in a lazy
+// chunk arrives only once JavaScript has fetched it, so the server-rendered widget (and the page
+// without JavaScript) would have none, and at 320 px its tables widened the page.
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: attentionWidgetStyles },
+  { rel: "stylesheet", href: tinyGptStyles },
+];
 
 export const meta: MetaFunction<typeof loader> = ({ data }) =>
   data ? pageTitle(data.title, data.summary) : pageTitle("Lesson not found");

@@ -1,7 +1,6 @@
 import { lazy, Suspense, useId, useMemo, useState } from "react";
 import { attention, D_K, MAX_TOKENS, splitSentence } from "~/domain/attention-demo";
 import { AttentionGrid } from "./attention-grid";
-import "./attention-heatmap.css";
 
 // The tiny GPT's weights (about 160 kB) come with this chunk, fetched only when a learner asks
 // for the real heads: the lesson's first load stays as it was.

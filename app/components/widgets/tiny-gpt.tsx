@@ -7,7 +7,6 @@ import { contextWindow, drawToken, nextTokenDistribution } from "~/gpt/sampling"
 import { loadTinyGpt, nameChar, showChar } from "~/gpt/shipped";
 import type { WeightsFile } from "~/gpt/weights";
 import weightsFile from "~/gpt/tiny-gpt.weights.json";
-import "./tiny-gpt.css";
 
 const EXAMPLES = ["First Citizen:\n", "MENENIUS:\nWhat ", "The gods ", "Rome"];
 /** Rows of the probability chart; the rest of the kept characters are summed in one line. */
