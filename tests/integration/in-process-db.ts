@@ -39,7 +39,23 @@ export async function inProcessDatabase(prefix: string): Promise<ScratchDatabase
     const url = new URL(admin);
     url.pathname = `/${name}`;
     process.env.DATABASE_URL = url.toString();
-    dropDatabase = () => run(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    dropDatabase = async () => {
+      // pg's pool.end() resolves once each client has *sent* its goodbye, not once the server has
+      // closed it: a forced drop at that moment kills a backend whose client is still listening, and
+      // the client then throws an unhandled FATAL (57P01). Wait until the server has let them go.
+      const admin = new pg.Client({ connectionString: process.env.DATABASE_URL_PG });
+      await admin.connect();
+      try {
+        for (let i = 0; i < 100; i++) {
+          const { rows } = await admin.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+          if ((rows[0] as { n: number }).n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    };
   } else process.env.DATABASE_URL = "";
   return {
     onPostgres,

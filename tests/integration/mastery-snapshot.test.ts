@@ -8,34 +8,10 @@
  * topic page agree exactly. Real database (SQLite file, or PostgreSQL with
  * TEST_DATABASE=postgres and DATABASE_URL_PG), real course, in process.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inProcessDatabase } from "./in-process-db";
 
-const onPostgres = process.env.TEST_DATABASE === "postgres";
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "attention-span-mastery-snapshot-"));
-process.env.DATA_DIR = dataDir;
-let dropDatabase = async () => {};
-if (onPostgres) {
-  const admin = process.env.DATABASE_URL_PG;
-  if (!admin) throw new Error("TEST_DATABASE=postgres needs DATABASE_URL_PG");
-  const name = `as_snap_${process.pid}_${Date.now().toString(36)}`;
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  process.env.DATABASE_URL = url.toString();
-  dropDatabase = async () => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await c.end();
-  };
-} else process.env.DATABASE_URL = "";
+const scratch = await inProcessDatabase("mastery_snapshot");
 
 const { startup } = await import("~/startup.server");
 const { createUser } = await import("~/auth/users.server");
@@ -62,8 +38,7 @@ afterAll(async () => {
   await snapshotWrites();
   await closeSql();
   await disconnectDb();
-  await dropDatabase();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await scratch.cleanUp();
 });
 
 async function review(itemId: string, rating: 1 | 2 | 3 | 4, at: Date) {

@@ -15,9 +15,9 @@
  *   balancedInterval chooses from the same loads.
  */
 import net from "node:net";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, signUp, startServer, studyLesson, type TestServer } from "./harness";
+import { inProcessDatabase, type ScratchDatabase } from "./in-process-db";
 import type { ReviewReply } from "./review-learner";
 
 const onPostgres = process.env.TEST_DATABASE === "postgres";
@@ -146,24 +146,10 @@ describe.runIf(onPostgres)("a review on PostgreSQL, in process", () => {
     sql: typeof import("~/db/sql.server");
   };
   let m: Mod;
-  let dropDatabase = async () => {};
+  let scratch: ScratchDatabase | undefined;
   beforeAll(async () => {
-    const admin = process.env.DATABASE_URL_PG!;
-    const name = `as_rt_${process.pid}_${Date.now().toString(36)}`;
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    await c.query(`CREATE DATABASE "${name}"`);
-    await c.end();
-    const url = new URL(admin);
-    url.pathname = `/${name}`;
-    process.env.DATABASE_URL = url.toString();
+    scratch = await inProcessDatabase("rt");
     process.env.WRITE_CAP_REVIEW = "1000000/60";
-    dropDatabase = async () => {
-      const d = new pg.Client({ connectionString: admin });
-      await d.connect();
-      await d.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await d.end();
-    };
     m = {
       startup: (await import("~/startup.server")).startup,
       review: await import("~/review/review.server"),
@@ -176,7 +162,7 @@ describe.runIf(onPostgres)("a review on PostgreSQL, in process", () => {
   afterAll(async () => {
     await m?.sql.closeSql();
     await m?.db.disconnectDb();
-    await dropDatabase();
+    await scratch?.cleanUp();
   });
 
   async function learner(name: string, lightDays = "") {
