@@ -40,8 +40,16 @@ export async function listOwnCards(userId: string, topicId?: string): Promise<Ow
 }
 
 /** Several of the learner's cards, presented (the review page's head of the queue). */
+/** Ids per query: SQLite takes at most 999 bound parameters in a statement, and a queue can hold thousands of own cards. */
+const IDS_PER_QUERY = 500;
+
 export async function ownCardsByIds(userId: string, ids: string[]): Promise<PresentedOwnCard[]> {
-  return (await getDb().ownCard.findMany({ where: { userId, id: { in: ids } } })).map(presentOwnCard);
+  const cards: PresentedOwnCard[] = [];
+  for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+    const rows = await getDb().ownCard.findMany({ where: { userId, id: { in: ids.slice(i, i + IDS_PER_QUERY) } } });
+    for (const row of rows) cards.push(presentOwnCard(row));
+  }
+  return cards;
 }
 
 /** The learner's card with this card id, or null (another learner's card is null too). */
