@@ -147,13 +147,18 @@ export async function rateCardOnPostgres(
 async function viewOfQueue(userId: string, queue: LearnerQueue, now: Date, limit: number): Promise<ReviewView> {
   const scheduler = schedulerFor(queue.settings);
   const entries: Presented[] = [];
-  // The learner's own cards among the head of the queue, read in one query (ADR 025).
-  const ownIds = queue.entries.filter((e) => isOwnItemId(e.itemId)).map((e) => ownCardIdOf(e.itemId));
-  const own = new Map((ownIds.length ? await ownCardsByIds(userId, ownIds) : []).map((c) => [c.itemId, c]));
-  for (const e of queue.entries) {
-    if (entries.length >= limit) break;
-    const p = present(userId, e, queue.versions.get(e.itemId) ?? 0, queue.states.get(e.itemId), scheduler, now, queue.settings.leechThreshold, own);
-    if (p) entries.push(p);
+  // The learner's own cards among the head of the queue, read in one query per window (ADR 025): only
+  // the entries shown are presented, so a queue of thousands of own cards costs no more than a short one.
+  const window = Math.max(4 * limit, 20);
+  for (let from = 0; from < queue.entries.length && entries.length < limit; from += window) {
+    const head = queue.entries.slice(from, from + window);
+    const ownIds = head.filter((e) => isOwnItemId(e.itemId)).map((e) => ownCardIdOf(e.itemId));
+    const own = new Map((ownIds.length ? await ownCardsByIds(userId, ownIds) : []).map((c) => [c.itemId, c]));
+    for (const e of head) {
+      if (entries.length >= limit) break;
+      const p = present(userId, e, queue.versions.get(e.itemId) ?? 0, queue.states.get(e.itemId), scheduler, now, queue.settings.leechThreshold, own);
+      if (p) entries.push(p);
+    }
   }
   return { entries, counts: queue.counts, remaining: queue.entries.length, nextDue: queue.nextDue?.toISOString() ?? null };
 }
