@@ -15,9 +15,9 @@
  * the day within the fuzz range is then load balanced (domain/load-balance.ts)
  * over the rescheduled cards themselves, so the dates spread as reviews do.
  */
-import { fsrs, generatorParameters, type FSRS } from "ts-fsrs";
+import { fsrs, type FSRS } from "ts-fsrs";
 import { balancedInterval, fuzzRange } from "./load-balance";
-import { fuzzKey, fuzzSeed, parseSteps, State, type MemoryState, type SchedulerSettings } from "./scheduler";
+import { fsrsParameters, fuzzKey, fuzzSeed, State, type MemoryState, type SchedulerSettings } from "./scheduler";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -44,17 +44,7 @@ export interface Rescheduled {
 }
 
 function engines(settings: SchedulerSettings): { plain: FSRS; fuzzed: FSRS } {
-  const params = (enableFuzz: boolean) =>
-    generatorParameters({
-      request_retention: settings.desiredRetention,
-      maximum_interval: settings.maximumInterval,
-      enable_fuzz: enableFuzz,
-      enable_short_term: true,
-      learning_steps: parseSteps(settings.learningSteps),
-      relearning_steps: parseSteps(settings.relearningSteps),
-      ...(settings.weights && settings.weights.length === 21 ? { w: [...settings.weights] } : {}),
-    });
-  return { plain: fsrs(params(false)), fuzzed: fsrs(params(settings.enableFuzz ?? true)) };
+  return { plain: fsrs(fsrsParameters(settings, false)), fuzzed: fsrs(fsrsParameters(settings, settings.enableFuzz ?? true)) };
 }
 
 /**

@@ -161,17 +161,21 @@ export interface Scheduler {
   engine: FSRS;
 }
 
+/** ts-fsrs's parameters for a learner's settings, with or without fuzz. */
+export function fsrsParameters(settings: SchedulerSettings, enableFuzz: boolean) {
+  return generatorParameters({
+    request_retention: settings.desiredRetention,
+    maximum_interval: settings.maximumInterval,
+    enable_fuzz: enableFuzz,
+    enable_short_term: true,
+    learning_steps: parseSteps(settings.learningSteps),
+    relearning_steps: parseSteps(settings.relearningSteps),
+    ...(settings.weights && settings.weights.length === 21 ? { w: [...settings.weights] } : {}),
+  });
+}
+
 export function createScheduler(settings: SchedulerSettings): Scheduler {
-  const params = (enableFuzz: boolean) =>
-    generatorParameters({
-      request_retention: settings.desiredRetention,
-      maximum_interval: settings.maximumInterval,
-      enable_fuzz: enableFuzz,
-      enable_short_term: true,
-      learning_steps: parseSteps(settings.learningSteps),
-      relearning_steps: parseSteps(settings.relearningSteps),
-      ...(settings.weights && settings.weights.length === 21 ? { w: [...settings.weights] } : {}),
-    });
+  const params = (enableFuzz: boolean) => fsrsParameters(settings, enableFuzz);
   const fuzzed = settings.enableFuzz ?? true;
   const engine = fsrs(params(fuzzed));
   let unfuzzed: FSRS | null = null; // built on first use: the interval fuzz starts from
