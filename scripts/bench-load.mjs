@@ -10,7 +10,9 @@
  * /api/review, then one POST per rating with the version shown, the queue
  * refreshed from each reply. Prints reviews per second, p50/p95/p99 latency,
  * 4xx/409/5xx counts, and the best throughput within the budget
- * (no 5xx, p99 under 100 ms).
+ * (no 5xx, p99 under 100 ms), and the CPU time per review of the app
+ * processes, the database's backends and the load generator (from /proc:
+ * unlike wall time, it depends little on how busy the machine is).
  *
  *   node scripts/bench-load.mjs [--learners 200] [--seconds 60] [--concurrency 50,100,200]
  *        [--warmup 5] [--setup pg,sqlite] [--pool-size 10]
@@ -23,6 +25,7 @@
  */
 import crypto from "node:crypto";
 import os from "node:os";
+import { cpuMeter, pidsMatching } from "./ops/cpu.mjs";
 import { keepAliveAgent } from "./ops/http.mjs";
 import { prng, reviewLoop, setUpLearners } from "./ops/learner.mjs";
 import { DEFAULT_PG_URL, pgUnreachable, scratchDatabase } from "./ops/pg.mjs";
@@ -46,14 +49,16 @@ const SEARCH_SECONDS = Number(args["search-seconds"] ?? 20);
  * are measured. Learners arrive spread over the first half of the warm-up (a
  * burst of first GETs is not a steady state), and wait up to 60 s for an answer.
  */
-async function runLevel({ learners, concurrency, seconds = SECONDS, warmup = WARMUP }) {
+async function runLevel({ learners, concurrency, seconds = SECONDS, warmup = WARMUP, cpu }) {
   const rec = new Recorder();
   rec.active = false;
   const start = Date.now();
   const until = start + (warmup + seconds) * 1000;
+  let spent = null;
   const warm = setTimeout(() => {
     rec.reset();
     rec.active = true;
+    cpu?.start();
   }, warmup * 1000);
   const loops = learners.slice(0, concurrency).map(async (client, i) => {
     await sleep((i / concurrency) * warmup * 500);
@@ -67,13 +72,25 @@ async function runLevel({ learners, concurrency, seconds = SECONDS, warmup = WAR
       },
     });
   });
-  const stopClock = setTimeout(() => rec.stop(), (warmup + seconds) * 1000);
+  const stopClock = setTimeout(() => {
+    rec.stop();
+    spent = cpu?.read() ?? null;
+  }, (warmup + seconds) * 1000);
   await Promise.all(loops);
   clearTimeout(warm);
   clearTimeout(stopClock);
   rec.stop();
-  return rec.summary();
+  spent ??= cpu?.read() ?? null;
+  const summary = rec.summary();
+  // CPU per review over the measured seconds: the app processes, the database's backends, and this load generator.
+  const per = (seconds_) => (seconds_ === null || seconds_ === undefined || !summary.reviews ? null : (seconds_ * 1000) / summary.reviews);
+  return { ...summary, cpuPerReview: spent ? Object.fromEntries(Object.entries(spent).map(([k, v]) => [k, per(v)])) : {} };
 }
+
+const cpuFields = (per) =>
+  Object.entries(per)
+    .map(([k, v]) => ` ${k}_cpu_ms_per_review=${v === null ? "n/a" : v.toFixed(2)}`)
+    .join("");
 
 const withinBudget = (r) => r.status5xx === 0 && r.connErrors === 0 && r.p99 < BUDGET_P99_MS;
 
@@ -90,7 +107,12 @@ function printRow(c, s, search = false) {
 
 async function benchSetup(label, key, start) {
   console.log(`\n== Setup ${label}`);
-  const { base, apps, errorLog } = await start();
+  const { base, apps, errorLog, dbName } = await start();
+  const cpu = cpuMeter({
+    app: () => apps.map((a) => a.child?.pid).filter(Boolean),
+    db: () => (dbName ? pidsMatching(new RegExp(`^postgres: .* ${dbName} `)) : []),
+    loadgen: () => [process.pid],
+  });
   const agent = keepAliveAgent();
   const t0 = Date.now();
   let learners;
@@ -107,14 +129,16 @@ async function benchSetup(label, key, start) {
   const levels = LEVELS.map((c) => ({ c, seconds: SECONDS, warmup: WARMUP }));
   for (let i = 0; i < levels.length; i++) {
     const { c, seconds, warmup } = levels[i];
-    const s = await runLevel({ learners, concurrency: c, seconds, warmup });
+    const s = await runLevel({ learners, concurrency: c, seconds, warmup, cpu });
     results.push({ concurrency: c, search: seconds !== SECONDS, ...s });
     printRow(c, s, seconds !== SECONDS);
+    const cpuText = Object.entries(s.cpuPerReview).map(([k, v]) => `${k} ${v === null ? "n/a" : v.toFixed(2)} ms`);
+    if (cpuText.length) console.log(`               CPU per review: ${cpuText.join(", ")}`);
     if (s.connErrors || s.status5xx || s.other) console.log(`               statuses ${s.statuses}${s.errorCodes ? `; no answer: ${s.errorCodes}` : ""}`);
     for (const e of s.examples) console.log(`               ${e}`);
     // machine-readable line, one per level
     console.log(
-      `BENCH setup=${key} concurrency=${c} seconds=${seconds} reviews_per_s=${s.reviewsPerSecond.toFixed(1)} p50_ms=${ms(s.p50)} p95_ms=${ms(s.p95)} p99_ms=${ms(s.p99)} status_2xx=${s.ok} status_4xx=${s.status4xx} status_409=${s.status409} status_5xx=${s.status5xx} no_answer=${s.connErrors}`,
+      `BENCH setup=${key} concurrency=${c} seconds=${seconds} reviews_per_s=${s.reviewsPerSecond.toFixed(1)} p50_ms=${ms(s.p50)} p95_ms=${ms(s.p95)} p99_ms=${ms(s.p99)} status_2xx=${s.ok} status_4xx=${s.status4xx} status_409=${s.status409} status_5xx=${s.status5xx} no_answer=${s.connErrors}${cpuFields(s.cpuPerReview)}`,
     );
     // Nothing within budget yet: halve the concurrency below the lowest level tried (shorter runs).
     if (i === levels.length - 1 && SEARCH && !results.some(withinBudget)) {
@@ -165,7 +189,7 @@ await main(async () => {
           const a2 = await startApp({ env, name: "app2" });
           const proxy = await startNginx({ upstreamPorts: [a1.port, a2.port] });
           console.log(`  database ${db.name}; app processes on :${a1.port} and :${a2.port}; nginx on :${proxy.port}`);
-          return { base: proxy.url, apps: [a1, a2], errorLog: proxy.errorLog };
+          return { base: proxy.url, apps: [a1, a2], errorLog: proxy.errorLog, dbName: db.name };
         }),
       );
     }
