@@ -89,7 +89,7 @@ async function postgresShape(client, schema) {
   );
   const idx = await client.query("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname", [schema]);
   const fks = await client.query(
-    "SELECT conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 ORDER BY conname",
+    "SELECT conname, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = $1 AND c.contype <> 't' ORDER BY conname",
     [schema],
   );
   const strip = (s) => (s ?? "").split(`"${schema}".`).join("").split(`${schema}.`).join("");

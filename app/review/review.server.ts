@@ -33,6 +33,7 @@ import { LIGHT_DAY_FACTOR } from "~/domain/load-balance";
 import { courseSiblingKeys } from "./siblings.server";
 import { isOwnItemId, ownCardIdOf } from "~/own-cards/schema";
 import { createQueueCache, withReview, type DayCounts, type QueueReads, type QueueWindow } from "./queue-cache.server";
+import { afterReview, appliesToCopy, createPgQueueCache, type Candidate } from "./pg-queue-cache.server";
 import { checkWriteAs } from "~/limits/write-caps.server";
 import { sessionLearnerStatement } from "~/auth/session.server";
 
@@ -331,6 +332,11 @@ function pgPick(userId: string, itemId: string, balance: BalanceStep): { sql: st
   };
 }
 
+/** A PostgreSQL array literal of strings (for a `?::text[]` parameter): each element quoted, `"` and `\\` escaped. */
+export function pgTextArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
+}
+
 /** The state a write made: with a pick, the chosen day's (as BalanceStep.apply would give it). */
 function chosenState(after: MemoryState, balance: BalanceStep | null, d: unknown): MemoryState {
   if (!balance || d === null || d === undefined || Number(d) === balance.drawn) return after;
@@ -351,13 +357,14 @@ export type PostgresRating =
   | { kind: "rated"; userId: string; settings: Settings; result: ReviewResult; queue: LearnerQueue | null };
 
 // The course's flashcards in course order with their lesson, as two arrays for the new-card read (built once per course).
-const courseCardArrays = new WeakMap<object, { ids: string[]; topics: string[] }>();
-function courseCards(): { ids: string[]; topics: string[] } {
+const courseCardArrays = new WeakMap<object, { ids: string; topics: string }>();
+function courseCards(): { ids: string; topics: string } {
   const course = getCourse();
   let arrays = courseCardArrays.get(course);
   if (!arrays) {
     const cards = course.course.topics.flatMap((t) => t.cards.map((c) => [c.id, t.slug] as const));
-    arrays = { ids: cards.map((c) => c[0]), topics: cards.map((c) => c[1]) };
+    // As PostgreSQL array literals, written once: a text parameter goes out as it is, where an array would be escaped element by element on every review.
+    arrays = { ids: pgTextArray(cards.map((c) => c[0])), topics: pgTextArray(cards.map((c) => c[1])) };
     courseCardArrays.set(course, arrays);
   }
   return arrays;
@@ -384,8 +391,8 @@ export async function rateOnPostgres(sessionId: string, input: ReviewInput, now:
     sessionLearnerStatement(sessionId, new Date()),
     "review",
     {
-      select: `x.*, l."id" AS "__logId", l."stateAfter" AS "__stateAfter", ${STATE_FIELDS.map((f) => `st."${f}" AS "__s_${f}"`).join(", ")}, st."version" AS "__s_version"`,
-      from: `(SELECT 1) AS one LEFT JOIN learner ON true LEFT JOIN "Settings" x ON x."userId" = learner."userId" LEFT JOIN "ReviewLog" l ON l."userId" = learner."userId" AND l."clientId" = ? LEFT JOIN "ItemState" st ON st."userId" = learner."userId" AND st."itemId" = ?`,
+      select: `x.*, l."id" AS "__logId", l."stateAfter" AS "__stateAfter", ${STATE_FIELDS.map((f) => `st."${f}" AS "__s_${f}"`).join(", ")}, st."version" AS "__s_version", qs."stamp"::text AS "__stamp"`,
+      from: `(SELECT 1) AS one LEFT JOIN learner ON true LEFT JOIN "Settings" x ON x."userId" = learner."userId" LEFT JOIN "ReviewLog" l ON l."userId" = learner."userId" AND l."clientId" = ? LEFT JOIN "ItemState" st ON st."userId" = learner."userId" AND st."itemId" = ? LEFT JOIN "QueueStamp" qs ON qs."userId" = learner."userId"`,
       params: [input.clientId, input.itemId],
     },
     new Date(),
@@ -410,6 +417,45 @@ export async function rateOnPostgres(sessionId: string, input: ReviewInput, now:
   if (planned.kind !== "write") return rated(planned.result);
   const balance = balanceStep(userId, input.itemId, settings, scheduler, planned.before, planned.after, planned.at, input.rating);
   const write = pgWrite(userId, input, planned, balance);
+  const stamp = row.__stamp === null || row.__stamp === undefined ? null : String(row.__stamp);
+  const course = getCourse();
+  const copy = pgQueues.get(userId, stamp, course, w, (reads) => candidateLimit(settings, reads.done));
+  const reviewedFrom = (p: Extract<Plan, { kind: "write" }>, after: MemoryState) => ({ itemId: input.itemId, before: p.exists ? p.before : null, after, version: p.version, source: input.source, reviewedAt: p.at });
+  if (copy && appliesToCopy(copy.reads, input.itemId, planned.exists ? planned.before : null)) {
+    // This process's copy of the queue is current (ADR 037): the statement only writes, and moves the
+    // stamp on from the one the copy knows (nothing, if another change was committed meanwhile).
+    const rows = await (async () => {
+      try {
+        return await sql.all(
+          all(
+            `WITH ${write.ctes}, bump AS (UPDATE "QueueStamp" q SET "stamp" = txid_current() FROM log WHERE q."userId" = ? AND q."stamp" = ?::bigint RETURNING q."stamp"::text AS "stamp")
+         SELECT log."id" AS "n", log."d" AS "version", (SELECT "stamp" FROM bump) AS "stamp" FROM log`,
+            ...write.params,
+            userId,
+            stamp,
+          ),
+        );
+      } catch (e) {
+        if (isUniqueViolation(e)) return null; // the same review id, sent twice at once: the other copy won
+        throw e;
+      }
+    })();
+    const log = rows?.[0];
+    if (!log) {
+      pgQueues.forget(userId);
+      return rated(await settle(userId, input));
+    }
+    const p = { ...planned, after: chosenState(planned.after, balance, log.version) };
+    const result: ReviewResult = { status: "recorded", logId: Number(log.n), state: p.after, version: p.version };
+    if (log.stamp === null || log.stamp === undefined) {
+      // Something else changed this learner's queue since the first statement: read it afresh.
+      pgQueues.forget(userId);
+      return rated(result);
+    }
+    const next = afterReview(copy.reads, copy.candidates, w, reviewedFrom(p, p.after));
+    pgQueues.fill(userId, String(log.stamp), course, w, next.reads, next.candidates, copy.complete);
+    return rated(result, assembleQueue(now, settings, w, next.reads, next.candidates.slice(0, candidateLimit(settings, next.reads.done))));
+  }
   const queue = pgQueueSql(userId, w, input.itemId);
   const most = Math.max(0, settings.newPerDay) * 2 + 10; // candidateLimit at its largest
   const { ids, topics } = courseCards();
@@ -418,11 +464,15 @@ export async function rateOnPostgres(sessionId: string, input: ReviewInput, now:
     try {
       return await sql.all(
         all(
-          `WITH ${write.ctes} ${queue.sql}
+          `WITH ${write.ctes}, snap AS (SELECT "stamp" FROM "QueueStamp" WHERE "userId" = ?),
+         bump AS (UPDATE "QueueStamp" q SET "stamp" = txid_current() FROM log, snap WHERE q."userId" = ? AND q."stamp" = snap."stamp" RETURNING q."stamp"::text AS "stamp") ${queue.sql}
        UNION ALL SELECT 'log', NULL::text, ${PG_NULL_STATE}, "d", ${pgTail("NULL::text", "NULL::integer", `"id"`)} FROM log
-       UNION ALL (SELECT 'ocand', 'own:' || o."id", ${PG_NULL_STATE}, COALESCE(st."version", 0), ${pgTail("NULL::text", "NULL::integer", `CAST(row_number() OVER (ORDER BY o."createdAt", o."id") AS INTEGER)`)} FROM "OwnCard" o LEFT JOIN "ItemState" st ON st."userId" = ? AND st."itemId" = 'own:' || o."id" WHERE o."userId" = ? AND (${open}) ORDER BY o."createdAt", o."id" LIMIT ?::integer)
-       UNION ALL (SELECT 'ccand', c."id", ${PG_NULL_STATE}, COALESCE(st."version", 0), ${pgTail("NULL::text", "NULL::integer", `CAST(c."ord" AS INTEGER)`)} FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS c("id", "topic", "ord") LEFT JOIN "ItemState" st ON st."userId" = ? AND st."itemId" = c."id" WHERE c."topic" IN (SELECT "topicId" FROM "LessonVisit" WHERE "userId" = ?) AND c."id" <> ? AND (${open}) ORDER BY c."ord" LIMIT ?::integer)`,
+       UNION ALL SELECT 'stamp', "stamp", ${PG_NULL_STATE}, NULL::integer, ${pgTail("NULL::text", "NULL::integer", "NULL::integer")} FROM bump
+       UNION ALL SELECT 'ocand', NULL::text, ${PG_NULL_STATE}, NULL::integer, ${pgTail("NULL::text", "NULL::integer", "NULL::integer", `array_agg(c."id" ORDER BY c."ord")`, `array_agg(c."version" ORDER BY c."ord")`)} FROM (SELECT 'own:' || o."id" AS "id", COALESCE(st."version", 0) AS "version", row_number() OVER (ORDER BY o."createdAt", o."id") AS "ord" FROM "OwnCard" o LEFT JOIN "ItemState" st ON st."userId" = ? AND st."itemId" = 'own:' || o."id" WHERE o."userId" = ? AND (${open}) ORDER BY o."createdAt", o."id" LIMIT ?::integer) c
+       UNION ALL SELECT 'ccand', NULL::text, ${PG_NULL_STATE}, NULL::integer, ${pgTail("NULL::text", "NULL::integer", "NULL::integer", `array_agg(c."id" ORDER BY c."ord")`, `array_agg(c."version" ORDER BY c."ord")`)} FROM (SELECT c."id", c."ord", COALESCE(st."version", 0) AS "version" FROM unnest(?::text[], ?::text[]) WITH ORDINALITY AS c("id", "topic", "ord") LEFT JOIN "ItemState" st ON st."userId" = ? AND st."itemId" = c."id" WHERE c."topic" IN (SELECT "topicId" FROM "LessonVisit" WHERE "userId" = ?) AND c."id" <> ? AND (${open}) ORDER BY c."ord" LIMIT ?::integer) c`,
           ...write.params,
+          userId,
+          userId,
           ...queue.params,
           userId,
           userId,
@@ -444,13 +494,24 @@ export async function rateOnPostgres(sessionId: string, input: ReviewInput, now:
   // Nothing moved: another submission got there first (this one, or another tab's); the next cards are read afresh.
   if (!rows || !log) return rated(await settle(userId, input));
   const p = { ...planned, after: chosenState(planned.after, balance, log.version) };
-  const reads = withReview(pgQueueFromRows(rows, toReads), w, { itemId: input.itemId, before: p.exists ? p.before : null, after: p.after, version: p.version, source: input.source, reviewedAt: p.at });
-  const byOrder = (k: string) =>
-    rows
-      .filter((r) => r.k === k)
-      .sort((a, b) => Number(a.n) - Number(b.n))
-      .map((r) => ({ id: String(r.itemId), version: Number(r.version) }));
-  const newItems = [...byOrder("ocand"), ...byOrder("ccand")].slice(0, candidateLimit(settings, reads.done));
+  const reads = withReview(pgQueueFromRows(rows, toReads), w, reviewedFrom(p, p.after));
+  // The candidates come in order, as two arrays in one row per kind (own cards first, then the course's).
+  const byOrder = (k: string) => {
+    const r = rows.find((x) => x.k === k);
+    const ids = (r?.ids as string[] | null | undefined) ?? [];
+    const versions = (r?.nums as number[] | null | undefined) ?? [];
+    return ids.map((id, i) => ({ id, version: Number(versions[i]) }));
+  };
+  const own = byOrder("ocand");
+  const fromCourse = byOrder("ccand");
+  // The first `most` candidates are exact whatever the split; all of them when fewer were found.
+  const candidates: Candidate[] = [...own, ...fromCourse].slice(0, most).filter((c) => c.id !== input.itemId || p.after.state === State.New);
+  const complete = own.length < most && fromCourse.length < most && own.length + fromCourse.length <= most;
+  const stamped = rows.find((r) => r.k === "stamp")?.itemId;
+  // Kept only if no other change was committed between this statement's snapshot and its write (ADR 037).
+  if (stamped !== null && stamped !== undefined) pgQueues.fill(userId, String(stamped), course, w, reads, candidates, complete);
+  else pgQueues.forget(userId);
+  const newItems = candidates.slice(0, candidateLimit(settings, reads.done));
   return rated({ status: "recorded", logId: Number(log.n), state: p.after, version: p.version }, assembleQueue(now, settings, w, reads, newItems));
 }
 
@@ -610,6 +671,9 @@ async function newCards(userId: string, openedTopics: Set<string>, own: QueueRea
 
 export const queueCache = createQueueCache();
 
+/** PostgreSQL: this process's copies of learners' queues, current while their QueueStamp is (ADR 037). */
+export const pgQueues = createPgQueueCache();
+
 /** For tests, which compare cached queues with queues read afresh (`getQueue(..., { useCache: false })`). */
 export const queueCacheForTests = queueCache;
 
@@ -669,18 +733,20 @@ async function queueReads(userId: string, w: QueueWindow, { useCache = true } = 
 const PG_NULL_STATE = `NULL::timestamp(3), ${STATE_FIELDS.slice(1, -1)
   .map((f) => (f === "stability" || f === "difficulty" ? "NULL::double precision" : "NULL::integer"))
   .join(", ")}, NULL::timestamp(3)`;
-const pgTail = (topic: string, prev: string, n: string) => `${topic}, ${prev}, ${n}`;
+// The last columns of every branch; `ids` and `nums` carry a whole read as two arrays in one row
+// (items reviewed today, new-card candidates): one row instead of hundreds to send and parse.
+const pgTail = (topic: string, prev: string, n: string, ids = "NULL::text[]", nums = "NULL::integer[]") => `${topic}, ${prev}, ${n}, ${ids}, ${nums}`;
 
 function pgQueueSql(userId: string, w: QueueWindow, exceptNext?: string): { sql: string; params: unknown[] } {
   const stateCols = STATE_FIELDS.map((f) => `"${f}"`).join(", ");
   const nullState = PG_NULL_STATE;
   const tail = pgTail;
   return {
-    sql: `SELECT 'due' AS "k", "itemId", ${stateCols}, "version", ${tail(`NULL::text AS "topicId"`, `NULL::integer AS "prevState"`, `NULL::integer AS "n"`)} FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0 AND "suspended" = false
+    sql: `SELECT 'due' AS "k", "itemId", ${stateCols}, "version", ${tail(`NULL::text AS "topicId"`, `NULL::integer AS "prevState"`, `NULL::integer AS "n"`, `NULL::text[] AS "ids"`, `NULL::integer[] AS "nums"`)} FROM "ItemState" WHERE "userId" = ? AND "due" <= ? AND "state" <> 0 AND "suspended" = false
        UNION ALL (SELECT 'next', NULL::text, s."due", ${nullState.split(", ").slice(1).join(", ")}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ItemState" s LEFT JOIN "Item" i ON i."id" = s."itemId" WHERE s."userId" = ? AND s."due" > ? AND s."state" <> 0 AND s."suspended" = false AND i."retiredAt" IS NULL${exceptNext === undefined ? "" : ` AND s."itemId" <> ?`} ORDER BY s."due" LIMIT 1)
        UNION ALL SELECT 'visit', NULL::text, ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "LessonVisit" WHERE "userId" = ?
        UNION ALL SELECT 'count', NULL::text, ${nullState}, NULL::integer, ${tail("NULL::text", `"prevState"`, "CAST(count(*) AS INTEGER)")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = ? AND "source" = 'review' GROUP BY "prevState"
-       UNION ALL SELECT DISTINCT 'touched', "itemId", ${nullState}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer")} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = false
+       UNION ALL SELECT 'touched', NULL::text, ${nullState}, NULL::integer, ${tail("NULL::text", "NULL::integer", "NULL::integer", `array_agg(DISTINCT "itemId")`)} FROM "ReviewLog" WHERE "userId" = ? AND "reviewedAt" >= ? AND "reviewedAt" < ? AND "kind" = 'review' AND "undone" = false
        UNION ALL (SELECT 'own', "id", ${nullState}, NULL::integer, ${tail(`"topicId"`, "NULL::integer", "NULL::integer")} FROM "OwnCard" WHERE "userId" = ? ORDER BY "createdAt", "id")`,
     params: [
       userId,
@@ -704,7 +770,8 @@ function pgQueueSql(userId: string, w: QueueWindow, exceptNext?: string): { sql:
 function pgQueueFromRows(rows: Row[], toReads: (results: StepResult[]) => QueueReads): QueueReads {
   const of = (k: string) => rows.filter((r) => r.k === k);
   const counts = of("count").map((r) => ({ prevState: r.prevState, n: r.n }));
-  return toReads([of("due"), of("next")[0], of("visit"), counts, of("touched"), of("own").map((r) => ({ id: r.itemId, topicId: r.topicId }))]);
+  const touched = ((of("touched")[0]?.ids as string[] | null | undefined) ?? []).map((itemId) => ({ itemId }));
+  return toReads([of("due"), of("next")[0], of("visit"), counts, touched, of("own").map((r) => ({ id: r.itemId, topicId: r.topicId }))]);
 }
 
 async function pgQueueReads(userId: string, w: QueueWindow, toReads: (results: StepResult[]) => QueueReads): Promise<QueueReads> {

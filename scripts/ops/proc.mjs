@@ -292,6 +292,9 @@ http {
   scgi_temp_path ${dir}/scgi;
   client_max_body_size 4m;
   upstream attention_span {
+    # A learner's requests go to one process while it is up, so its copy of their queue stays current
+    # (ADR 037); requests without a session (empty key) are spread round-robin.
+    hash $cookie___session consistent;
 ${upstreamPorts.map((p) => `    server 127.0.0.1:${p} max_fails=3 fail_timeout=2s;`).join("\n")}
     # Reused upstream connections, closed before Node's own 5 s keepAliveTimeout:
     # if nginx keeps one longer, a POST can race Node closing it and get a 502.
