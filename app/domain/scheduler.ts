@@ -204,7 +204,14 @@ export function createScheduler(settings: SchedulerSettings): Scheduler {
       ...fromCard(engine.rollback(toCard(after), logFromStateBefore(before, rating, reviewedAt))),
       due: before.due,
     }),
-    retrievability: (state, now) => (state.state === State.New ? 0 : engine.get_retrievability(toCard(state), now, false)),
+    retrievability: (state, now) => {
+      if (state.state === State.New) return 0;
+      if (!state.lastReview) return engine.get_retrievability(toCard(state), now, false);
+      // ts-fsrs's get_retrievability without converting a whole card first (the queue asks this of every
+      // due item on every review): whole days since the last review, the stability to 8 places.
+      const days = Math.max(Math.floor((now.getTime() - state.lastReview.getTime()) / 86_400_000), 0);
+      return engine.forgetting_curve(days, +state.stability.toFixed(8));
+    },
     fuzzRange(state, now, rating) {
       if (!fuzzed) return null;
       unfuzzed ??= fsrs(params(false));

@@ -264,6 +264,20 @@ describe("retrievability", () => {
     expect(values[4]!).toBeGreaterThan(0);
   });
 
+  it("is exactly ts-fsrs get_retrievability over many states, times of day and learners' weights", () => {
+    let seed = 11;
+    const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    for (const weights of [null, default_w.map((w, i) => (i === 20 ? 0.35 : w * (0.9 + 0.2 * rand())))]) {
+      const learner = createScheduler({ ...settings(), weights: weights ? [...weights] : null });
+      for (let i = 0; i < 500; i++) {
+        let m = learner.next(newMemoryState(T0), T0, (1 + Math.floor(rand() * 4)) as Grade);
+        for (let k = Math.floor(rand() * 5); k > 0; k--) m = learner.next(m, new Date(m.due.getTime() + rand() * 5 * DAY), (1 + Math.floor(rand() * 4)) as Grade);
+        const when = new Date(m.lastReview!.getTime() + (rand() - 0.05) * 400 * DAY); // some before the last review
+        expect(learner.retrievability(m, when)).toBe(learner.engine.get_retrievability(toCard(m), when, false));
+      }
+    }
+  });
+
   it("is about the desired retention when the card falls due", () => {
     let m = s.next(newMemoryState(T0), T0, Rating.Good);
     m = s.next(m, m.due, Rating.Good);
