@@ -203,6 +203,23 @@ app.use((req, res, next) => {
   });
 });
 
+// A rating on PostgreSQL, the hottest request there is, answered without the framework once the checks
+// above have passed (app/review/fast-path.server.ts, docs/decisions/038-...); anything else goes on to the route.
+const rateFromBody = vite ? null : build.entry.module.rateFromBody;
+if (rateFromBody) {
+  app.post("/api/review", async (req, res, next) => {
+    try {
+      const answer = await rateFromBody({ cookie: req.headers.cookie, contentType: req.headers["content-type"], body: res.locals.body });
+      if (!answer) return next();
+      res.status(answer.status);
+      for (const [key, value] of Object.entries(answer.headers)) res.setHeader(key, value);
+      res.end(answer.body);
+    } catch (error) {
+      next(error);
+    }
+  });
+}
+
 app.use(compression());
 
 // Pyodide, served by the app itself (no CDN), only ever fetched by the Python worker.

@@ -14,6 +14,7 @@ import { NonceProvider } from "./utils/nonce";
 
 export { startup } from "./startup.server";
 export { warmUp } from "./warm-up.server";
+export { rateFromBody } from "./review/fast-path.server";
 
 const ABORT_DELAY_MS = 5_000;
 

@@ -3,7 +3,8 @@ import { fieldWithNul } from "~/utils/http.server";
 import { getOptionalUser } from "./session.server";
 
 /** The 401 of a JSON endpoint: a message instead of a redirect to the login page. */
-export const unauthorizedForApi = () => Response.json({ ok: false, error: "Log in to save reviews." }, { status: 401 });
+export const UNAUTHORIZED_API_BODY = { ok: false, error: "Log in to save reviews." } as const;
+export const unauthorizedForApi = () => Response.json(UNAUTHORIZED_API_BODY, { status: 401 });
 
 /** For JSON endpoints: a 401 with a message instead of a redirect to the login page. */
 export async function requireUserIdForApi(request: Request): Promise<string> {

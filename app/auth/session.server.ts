@@ -27,7 +27,11 @@ function sessionCookie() {
 }
 
 async function readSessionId(request: Request): Promise<string | null> {
-  const header = request.headers.get("Cookie");
+  return sessionIdFromCookies(request.headers.get("Cookie"));
+}
+
+/** The session id in a Cookie header (signed, checked here), or null. */
+export async function sessionIdFromCookies(header: string | null | undefined): Promise<string | null> {
   if (!header) return null;
   const value = await sessionCookie().parse(header);
   return typeof value === "string" && value.length > 0 ? value : null;

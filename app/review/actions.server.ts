@@ -131,10 +131,10 @@ export async function reviewView(userId: string, now = new Date(), limit = 30, s
  */
 export async function rateCardOnPostgres(
   sessionId: string,
-  form: FormData,
+  form: FormData | URLSearchParams,
   now: Date,
 ): Promise<{ kind: "unauthorized" } | { kind: "refused"; retryAfterSeconds: number; message: string } | { kind: "done"; outcome: ActionOutcome; view: ReviewView } | null> {
-  const fields = Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === "string"));
+  const fields = Object.fromEntries([...form.entries()].filter((e): e is [string, string] => typeof e[1] === "string"));
   const parsed = RateSchema.safeParse(fields);
   if (!parsed.success || isOwnItemId(parsed.data.itemId) || getContentItem(parsed.data.itemId)?.kind !== "card") return null;
   const r = await rateOnPostgres(sessionId, { ...parsed.data, rating: parsed.data.rating as 1 | 2 | 3 | 4, source: "review" }, now);

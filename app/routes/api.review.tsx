@@ -3,15 +3,16 @@
  * before the answer goes out; the answer carries the refreshed head of the queue.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { formDataOr400, requireUserIdForApi, unauthorizedForApi } from "~/auth/api.server";
+import { formDataOr400, requireUserIdForApi } from "~/auth/api.server";
 import { sessionIdOf } from "~/auth/session.server";
-import { applyReviewAction, rateCardOnPostgres, reviewView } from "~/review/actions.server";
+import { applyReviewAction, reviewView } from "~/review/actions.server";
+import { diskFullAnswer, ratingOnPostgres, refusedAnswer, toResponse } from "~/review/api-answers.server";
 import { learnerSettings, settingsStatement, type Settings } from "~/review/review.server";
 import { getSql } from "~/db/sql.server";
 import { isDiskError } from "~/db/client.server";
 import { clock } from "~/utils/clock.server";
 import { focusFrom, focusView } from "~/items/custom-study.server";
-import { checkWrite, retryAfter } from "~/limits/write-caps.server";
+import { checkWrite } from "~/limits/write-caps.server";
 import { dayWindow } from "~/domain/day";
 import { OFFLINE_QUEUE_LIMIT } from "~/offline/policy";
 
@@ -41,8 +42,9 @@ export async function action({ request }: ActionFunctionArgs) {
       throw e;
     });
     if (sessionId && !(form instanceof Response)) {
-      const fast = await saveOnPostgres(sessionId, form);
-      if (fast) return fast;
+      // Usually answered before this route by server.mjs (app/review/fast-path.server.ts, ADR 038); the same answer here.
+      const fast = await ratingOnPostgres(sessionId, form, clock());
+      if (fast) return toResponse(fast);
     }
   }
   const userId = await requireUserIdForApi(request);
@@ -59,31 +61,8 @@ export async function action({ request }: ActionFunctionArgs) {
   }
 }
 
-const refused = (cap: { retryAfterSeconds: number; message: string }) =>
-  Response.json({ ok: false, error: cap.message, retryAfterSeconds: cap.retryAfterSeconds }, { status: 429, headers: { "Cache-Control": "no-store", ...retryAfter(cap) } });
-
-// A full or read-only disk: nothing was saved. Say so plainly; the page keeps the rating and sends it again.
-const diskFull = () =>
-  Response.json(
-    { ok: false, error: "The server cannot save right now (its disk is full or read-only). Your review is kept on this device and will be sent again." },
-    { status: 503, headers: { "Cache-Control": "no-store", "Retry-After": "30" } },
-  );
-
-/** The two-round-trip rating (rateCardOnPostgres), or null for anything it does not take. */
-async function saveOnPostgres(sessionId: string, form: FormData): Promise<Response | null> {
-  try {
-    const r = await rateCardOnPostgres(sessionId, form, clock());
-    if (!r) return null;
-    if (r.kind === "unauthorized") return unauthorizedForApi();
-    if (r.kind === "refused") return refused(r);
-    // COMMIT returned: the review is on disk (synchronous_commit) before this answer goes out.
-    const { outcome, view } = r;
-    return Response.json({ ...outcome, view }, { status: outcome.ok ? 200 : outcome.httpStatus, headers: { "Cache-Control": "no-store" } });
-  } catch (e) {
-    if (!isDiskError(e)) throw e;
-    return diskFull();
-  }
-}
+const refused = (cap: { retryAfterSeconds: number; message: string }) => toResponse(refusedAnswer(cap));
+const diskFull = () => toResponse(diskFullAnswer());
 
 async function save(userId: string, form: FormData, settings: Settings) {
   const now = clock();
