@@ -20,10 +20,11 @@ import { sessionSecrets } from "~/auth/secret.server";
 import { resetStatsCache } from "~/progress/stats.server";
 import { forgetLearnerStates } from "~/progress/mastery.server";
 import { queueCache } from "~/review/review.server";
+import { getCourse } from "~/content/course.server";
 
-/** The pages a learner opens first after a restart (and their client-side data requests). */
+/** The pages a learner opens first after a restart (and their client-side data requests); a topic page is added. */
 const PAGES = ["/", "/progress", "/progress/stats", "/review", "/account"];
-const ROUNDS = 2;
+const ROUNDS = Number(process.env.WARM_UP_ROUNDS ?? 2);
 /** A browser's User-Agent, so the pages take the path a learner's browser takes (isbot says no). */
 const WARM_UP_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 attention-span-warm-up";
 const BUDGET_MS = 5_000;
@@ -41,7 +42,9 @@ export async function warmUp(handle: (request: Request) => Promise<Response>, lo
       const cookie = createCookie("__session", { path: "/", secrets: sessionSecrets() });
       headers.set("Cookie", (await cookie.serialize(String(session.id))).split(";")[0]!);
     }
-    const pages = session ? PAGES.flatMap((p) => [p, `${p === "/" ? "/_root" : p}.data`]) : ["/login"];
+    const topic = getCourse().course.topics[0]?.slug;
+    const personal = topic ? [...PAGES, `/progress/${topic}`] : PAGES;
+    const pages = session ? personal.flatMap((p) => [p, `${p === "/" ? "/_root" : p}.data`]) : ["/login"];
     for (let round = 0; round < ROUNDS && performance.now() - started < BUDGET_MS; round++) {
       for (const page of pages) {
         const res = await handle(new Request(`http://localhost${page}`, { headers }));
