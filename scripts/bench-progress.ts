@@ -441,12 +441,24 @@ if (modes.includes("new server")) {
   const sessionId = `bench-session-${process.pid}`;
   await getDb().session.create({ data: { id: sessionId, userId, expiresAt: new Date(Date.now() + 86_400_000) } });
   const cookie = (await createCookie("__session", { secrets: [secret], path: "/" }).serialize(sessionId)).split(";")[0]!;
-  const urls: [string, string][] = [
-    ["dashboard /", "/"],
-    ["/progress", "/progress"],
-    ["/progress/attention", "/progress/attention"],
-    ["/progress/stats", "/progress/stats"],
-  ];
+  // The request a learner's browser sends: with Node's own User-Agent the page took isbot's path (rendered whole before
+  // the first byte) and Node's Accept-Encoding, neither of which a learner's browser takes.
+  const BROWSER = {
+    "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+    Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Encoding": "gzip, deflate, br",
+    "Accept-Language": "en-GB,en;q=0.9",
+  };
+  // BENCH_URLS=/progress/stats,/ (for example) measures only those pages.
+  const only = process.env.BENCH_URLS?.split(",").map((u) => u.trim());
+  const urls = (
+    [
+      ["dashboard /", "/"],
+      ["/progress", "/progress"],
+      ["/progress/attention", "/progress/attention"],
+      ["/progress/stats", "/progress/stats"],
+    ] as [string, string][]
+  ).filter(([, url]) => !only || only.includes(url));
   const SERVER_SAMPLES = Number(process.env.BENCH_SERVER_SAMPLES ?? 5);
   const net = await import("node:net");
   const freePort = () =>
@@ -460,22 +472,52 @@ if (modes.includes("new server")) {
   // The server process's own CPU time for the first request, every thread of it (the main thread, V8's helpers,
   // libuv's pool): from /proc/<pid>/task/*/schedstat in nanoseconds (clock ticks of /proc/<pid>/stat are 10 ms);
   // the figure that load on a shared machine does not inflate.
-  const cpuOf = (pid: number) => {
+  const cpuOf = (pid: number, mainThreadOnly = false) => {
     try {
       let ns = 0;
-      for (const task of fs.readdirSync(`/proc/${pid}/task`)) ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+      for (const task of mainThreadOnly ? [String(pid)] : fs.readdirSync(`/proc/${pid}/task`))
+        ns += Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
       return ns / 1e6;
     } catch {
       return NaN;
     }
   };
+  // CPU ms per thread name (BENCH_THREADS=1 prints where a first request's CPU went: the main thread, V8's workers, libuv's pool).
+  const byThread = (pid: number) => {
+    const out = new Map<string, number>();
+    for (const task of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const name = task === String(pid) ? "main" : fs.readFileSync(`/proc/${pid}/task/${task}/comm`, "utf8").trim();
+        const ms = Number(fs.readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]) / 1e6;
+        out.set(name, (out.get(name) ?? 0) + ms);
+      } catch {
+        // a thread that ended
+      }
+    }
+    return out;
+  };
+  // On PostgreSQL the database's own work for the request is in its backends, not in the server process: the CPU a
+  // learner waits for is the server's main thread plus those backends (the server's other threads, V8's background
+  // compiler and garbage collector, run beside the main thread on a machine with a core to spare).
+  const pgAdmin = onPostgres ? new pg.Client({ connectionString: process.env.DATABASE_URL }) : null;
+  await pgAdmin?.connect();
+  const backendCpu = async () => {
+    if (!pgAdmin) return 0;
+    const rows = (await pgAdmin.query(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)).rows;
+    return (rows as { pid: number }[]).reduce((sum, r) => sum + cpuOf(r.pid), 0);
+  };
+  // APP_NODE_ARGS: extra node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" (one profile per server).
+  const nodeArgs = (process.env.APP_NODE_ARGS ?? "").split(" ").filter(Boolean);
   // Each sample starts one server without the start-up warm-up (WARM_UP=0, the baseline) and one with it.
   for (const [name, url] of urls) {
-    const runs = { baseline: { wall: [] as number[], cpu: [] as number[] }, warmed: { wall: [] as number[], cpu: [] as number[] } };
+    const sample = () => ({ wall: [] as number[], cpu: [] as number[], main: [] as number[], db: [] as number[] });
+    const runs = { baseline: sample(), warmed: sample() };
+    // BENCH_VARIANTS=warmed skips the servers without the warm-up (the baseline of ADR 022).
+    const variants = (["baseline", "warmed"] as const).filter((v) => !process.env.BENCH_VARIANTS || process.env.BENCH_VARIANTS.split(",").includes(v));
     for (let k = 0; k < SERVER_SAMPLES; k++) {
-      for (const variant of ["baseline", "warmed"] as const) {
+      for (const variant of variants) {
         const port = await freePort();
-        const child = spawn(process.execPath, ["server.mjs"], {
+        const child = spawn(process.execPath, [...nodeArgs, "server.mjs"], {
           cwd: path.join(import.meta.dirname, ".."),
           env: {
             ...process.env,
@@ -497,27 +539,45 @@ if (modes.includes("new server")) {
           await new Promise((r) => setTimeout(r, 100));
         }
         await new Promise((r) => setTimeout(r, 300)); // let the first health checks' work settle
-        const cpu0 = cpuOf(child.pid!);
+        const threads0 = byThread(child.pid!);
+        const [cpu0, main0, db0] = [cpuOf(child.pid!), cpuOf(child.pid!, true), await backendCpu()];
         const t = performance.now();
-        const res = await fetch(base + url, { headers: { Cookie: cookie } });
+        const t0 = process.hrtime.bigint();
+        const res = await fetch(base + url, { headers: { ...BROWSER, Cookie: cookie } });
         await res.text();
         runs[variant].wall.push(performance.now() - t);
+        // The request's window on the monotonic clock, in µs as V8's CPU profiles time their samples (profiling a server).
+        if (nodeArgs.length) console.log(`  ${url} ${variant}: pid ${child.pid} request window ${t0 / 1000n}-${process.hrtime.bigint() / 1000n} µs`);
         runs[variant].cpu.push(cpuOf(child.pid!) - cpu0);
+        runs[variant].main.push(cpuOf(child.pid!, true) - main0);
+        runs[variant].db.push((await backendCpu()) - db0);
+        if (process.env.BENCH_THREADS === "1") {
+          const after = byThread(child.pid!);
+          const spent = [...after].map(([n, ms]) => [n, ms - (threads0.get(n) ?? 0)] as const).filter(([, ms]) => ms > 0.05);
+          console.log(`  ${url} ${variant}: ${spent.map(([n, ms]) => `${n} ${ms.toFixed(1)}`).join(", ")} ms`);
+        }
         if (res.status !== 200) throw new Error(`new server: ${url} answered ${res.status}`);
         child.kill("SIGTERM");
         await new Promise((r) => child.once("exit", r));
       }
     }
-    for (const variant of ["baseline", "warmed"] as const) {
-      const { wall, cpu } = runs[variant];
+    for (const variant of variants) {
+      const { wall, cpu, main, db } = runs[variant];
       const p50 = percentile(wall, 50);
+      const felt = percentile(
+        main.map((m, i) => m + db[i]!),
+        50,
+      );
       const label = variant === "baseline" ? "new server, no warm-up (HTTP)" : "new server (HTTP)";
       console.log(
-        `${`${name}, ${label}`.padEnd(50)} wall p50 ${fmt(p50)} ms  p95 ${fmt(percentile(wall, 95))} ms   server cpu p50 ${fmt(percentile(cpu, 50))} ms   ${p50 < BUDGET_MS ? "ok" : "OVER BUDGET"} (wall), ${percentile(cpu, 50) < BUDGET_MS ? "ok" : "OVER BUDGET"} (cpu) (${SERVER_SAMPLES} servers)`,
+        `${`${name}, ${label}`.padEnd(50)} wall p50 ${fmt(p50)} ms  p95 ${fmt(percentile(wall, 95))} ms   server cpu p50 ${fmt(percentile(cpu, 50))} ms` +
+          ` (main thread ${fmt(percentile(main, 50))}${onPostgres ? `, + PostgreSQL backends ${fmt(percentile(db, 50))}` : ""})` +
+          `   main+db p50 ${fmt(felt)} ms   ${p50 < BUDGET_MS ? "ok" : "OVER BUDGET"} (wall), ${felt < BUDGET_MS ? "ok" : "OVER BUDGET"} (main+db cpu) (${SERVER_SAMPLES} servers)`,
       );
       if (p50 >= BUDGET_MS && variant === "warmed") over.push(`${name}, new server`);
     }
   }
+  await pgAdmin?.end();
 }
 console.log(`\ncommand: ${onPostgres ? "BENCH_DATABASE=postgres " : ""}npx tsx scripts/bench-progress.ts ${ITERATIONS}   budget: p50 < ${BUDGET_MS} ms`);
 await disconnectDb();

@@ -199,6 +199,29 @@ export function heatmap(days: readonly Pick<DayTotal, "key" | "reviews">[]): Hea
   };
 }
 
+/** A run of consecutive learning days as it travels to the page: the first day's key and the reviews of each day. */
+export interface DayCounts {
+  first: string;
+  reviews: number[];
+}
+
+/** The days' counts in the compact form (`days` consecutive, oldest first, as learningDays gives them). */
+export function dayCounts(days: readonly Pick<DayTotal, "key" | "reviews">[]): DayCounts {
+  return { first: days[0]?.key ?? "", reviews: days.map((d) => d.reviews) };
+}
+
+/** The heatmap of compact counts: heatmap() of the same days (their keys are consecutive calendar dates). */
+export function heatmapOfCounts({ first, reviews }: DayCounts): Heatmap {
+  if (reviews.length === 0) return heatmap([]);
+  const { utc } = parseKey(first);
+  return heatmap(
+    reviews.map((n, i) => {
+      const d = new Date(utc + i * 86_400_000);
+      return { key: `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, "0")}-${String(d.getUTCDate()).padStart(2, "0")}`, reviews: n };
+    }),
+  );
+}
+
 /**
  * The legend of the heatmap's shades. Level k (1-4) holds the days with more
  * reviews than the bound below it and at most its own (level 4: up to the

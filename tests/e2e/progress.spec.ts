@@ -121,6 +121,15 @@ test("mastery moves up after a lesson, its quiz and reviews; the dashboard shows
   await expect(page.locator("svg.heatmap")).toHaveAttribute("role", "img");
   await expect(page.locator("figure.chart")).toHaveCount(4);
   await expectAccessible(page);
+  // Drawn in the browser too (a client-side navigation), from the counts the page's data carries: the same squares.
+  const today = page.locator("svg.heatmap rect.heat").last().locator("title");
+  const served = await today.textContent();
+  expect(served).toMatch(/^\w{3} \d{1,2} \w{3} \d{4}: \d+ reviews?$/);
+  await page.getByRole("link", { name: "Progress", exact: true }).first().click();
+  await page.getByRole("link", { name: /^Statistics/ }).click();
+  await expect(page.getByTestId("streak")).toHaveText("1 day in a row");
+  await expect(page.locator("svg.heatmap rect.heat")).toHaveCount(365);
+  await expect(today).toHaveText(served!);
 });
 
 test("unknown topics are a 404; the help page explains the levels; nothing overflows at 320 px", async ({ page }) => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { niceScale } from "~/domain/chart-scale";
 import {
+  dayCounts,
   dayIndexOf,
+  heatmapOfCounts,
   dueForecast,
   heatmap,
   isoMs,
@@ -175,6 +177,24 @@ describe("stored timestamps", () => {
     for (const iso of ["2026-11-28T10:58:28.136+00:00", "1999-12-31T23:59:59.999+00:00", "2026-03-08T07:00:00.000+00:00"])
       expect(isoMs(iso)).toBe(Date.parse(iso));
     expect(isoMs("2026-11-28T10:58:28Z")).toBe(Date.parse("2026-11-28T10:58:28Z"));
+  });
+});
+
+describe("heatmap from compact counts (what /progress/stats sends)", () => {
+  it("is heatmap() of the same year, across a DST change, a leap day and the turn of a year, from any weekday", () => {
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    for (const [now, zone, hour] of [
+      ["2026-12-02T10:00:00Z", "Europe/Paris", 4],
+      ["2028-03-01T03:00:00Z", "America/New_York", 0],
+      ["2027-01-05T23:30:00Z", "Pacific/Auckland", 23],
+    ] as const) {
+      const days = learningDays(new Date(now), zone, hour, -364, 0).map((d) => ({ key: d.key, reviews: random() < 0.3 ? 0 : Math.floor(random() * 90) }));
+      const compact = dayCounts(days);
+      expect(compact.reviews).toHaveLength(365);
+      expect(heatmapOfCounts(compact)).toEqual(heatmap(days));
+    }
+    expect(heatmapOfCounts(dayCounts([]))).toEqual(heatmap([]));
   });
 });
 
