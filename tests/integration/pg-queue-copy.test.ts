@@ -18,6 +18,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, signUp, startServer, studyLesson, type TestServer } from "./harness";
 import { inProcessDatabase, type ScratchDatabase } from "./in-process-db";
+import { inProcessLearner, queueShape } from "./in-process-learner";
 
 type View = { entries: { itemId: string; version: number; kind: string }[]; counts: unknown; remaining: number; nextDue: string | null };
 type Reply = { status?: string; view: View };
@@ -54,22 +55,9 @@ describe.runIf(onPostgres)("this process's copy of a learner's queue, in process
     await scratch?.cleanUp();
   });
 
-  async function learner(name: string) {
-    const db = m.db.getDb();
-    const username = `${name}${Date.now().toString(36)}`;
-    const user = await db.user.create({ data: { username, usernameKey: username.toLowerCase() } });
-    await db.settings.create({ data: { userId: user.id, newPerDay: 30 } });
-    const session = await db.session.create({ data: { id: `s-${user.id}`, userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) } });
-    for (const topicId of ["attention", "transformers"]) await db.lessonVisit.create({ data: { userId: user.id, topicId } });
-    return { userId: user.id, sessionId: session.id };
-  }
+  const learner = (name: string, lightDays = "") => inProcessLearner(m.db.getDb(), name, lightDays);
 
-  const shape = (q: Awaited<ReturnType<typeof m.review.getQueue>>) => ({
-    entries: q.entries.map((e) => [e.itemId, q.versions.get(e.itemId) ?? 0]),
-    counts: q.counts,
-    nextDue: q.nextDue?.toISOString() ?? null,
-    states: [...q.states].map(([k, s]) => [k, s.due.toISOString(), s.scheduledDays, s.state]).sort(),
-  });
+  const shape = queueShape;
   const stampOf = async (userId: string) => (await outside.query(`SELECT "stamp"::text AS s FROM "QueueStamp" WHERE "userId" = $1`, [userId])).rows[0]?.s ?? null;
 
   it("answers from the copy while nothing else changed, and reads afresh after a change made elsewhere", async () => {

@@ -18,6 +18,7 @@ import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client, signUp, startServer, studyLesson, type TestServer } from "./harness";
 import { inProcessDatabase, type ScratchDatabase } from "./in-process-db";
+import { inProcessLearner, queueShape } from "./in-process-learner";
 import type { ReviewReply } from "./review-learner";
 
 const onPostgres = process.env.TEST_DATABASE === "postgres";
@@ -165,22 +166,9 @@ describe.runIf(onPostgres)("a review on PostgreSQL, in process", () => {
     await scratch?.cleanUp();
   });
 
-  async function learner(name: string, lightDays = "") {
-    const db = m.db.getDb();
-    const username = `${name}${Date.now().toString(36)}`;
-    const user = await db.user.create({ data: { username, usernameKey: username.toLowerCase() } });
-    await db.settings.create({ data: { userId: user.id, lightDays, newPerDay: 30 } });
-    const session = await db.session.create({ data: { id: `s-${user.id}`, userId: user.id, expiresAt: new Date(Date.now() + 86_400_000) } });
-    for (const topicId of ["attention", "transformers"]) await db.lessonVisit.create({ data: { userId: user.id, topicId } });
-    return { userId: user.id, sessionId: session.id };
-  }
+  const learner = (name: string, lightDays = "") => inProcessLearner(m.db.getDb(), name, lightDays);
 
-  const shape = (q: Awaited<ReturnType<typeof m.review.getQueue>>) => ({
-    entries: q.entries.map((e) => [e.itemId, q.versions.get(e.itemId) ?? 0]),
-    counts: q.counts,
-    nextDue: q.nextDue?.toISOString() ?? null,
-    states: [...q.states].map(([k, s]) => [k, s.due.toISOString(), s.scheduledDays, s.state]).sort(),
-  });
+  const shape = queueShape;
 
   it("brings the queue it read forward to what a fresh read gives, over a seeded run of reviews", async () => {
     const { userId, sessionId } = await learner("fwd", "0,6");
