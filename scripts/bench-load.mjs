@@ -13,6 +13,10 @@
  * (no 5xx, p99 under 100 ms), and the CPU time per review of the app
  * processes, the database's backends and the load generator (from /proc:
  * unlike wall time, it depends little on how busy the machine is).
+ * After the last level it checks the database against every acknowledged
+ * rating (scripts/ops/verify.mjs: stored exactly once, each item's log chain
+ * unbroken, ItemState equal to a replay with the scheduler) and prints a
+ * VERIFY line; any problem makes it exit 1, so a fast figure is also a right one.
  *
  *   node scripts/bench-load.mjs [--learners 200] [--seconds 60] [--concurrency 50,100,200]
  *        [--warmup 5] [--setup pg,sqlite] [--pool-size 10]
@@ -25,12 +29,15 @@
  */
 import crypto from "node:crypto";
 import os from "node:os";
+import path from "node:path";
 import { cpuMeter, pidsMatching } from "./ops/cpu.mjs";
+import { openReader } from "./ops/db.mjs";
 import { keepAliveAgent } from "./ops/http.mjs";
 import { prng, reviewLoop, setUpLearners } from "./ops/learner.mjs";
 import { DEFAULT_PG_URL, pgUnreachable, scratchDatabase } from "./ops/pg.mjs";
 import { findNginx, isInterrupted, main, NGINX_INSTALL_HINT, parseArgs, requireBuild, sleep, startApp, startNginx } from "./ops/proc.mjs";
 import { ms, Recorder } from "./ops/stats.mjs";
+import { loadScheduler, verifyReviewData } from "./ops/verify.mjs";
 
 const args = parseArgs();
 const LEARNERS = Number(args.learners ?? 200);
@@ -49,7 +56,7 @@ const SEARCH_SECONDS = Number(args["search-seconds"] ?? 20);
  * are measured. Learners arrive spread over the first half of the warm-up (a
  * burst of first GETs is not a steady state), and wait up to 60 s for an answer.
  */
-async function runLevel({ learners, concurrency, seconds = SECONDS, warmup = WARMUP, cpu }) {
+async function runLevel({ learners, concurrency, seconds = SECONDS, warmup = WARMUP, cpu, acks }) {
   const rec = new Recorder();
   rec.active = false;
   const start = Date.now();
@@ -67,7 +74,8 @@ async function runLevel({ learners, concurrency, seconds = SECONDS, warmup = WAR
       timeoutMs: 60_000,
       rand: prng(SEED * 100_003 + concurrency * 1_009 + i),
       record: (kind, status, t, note, sample) => rec.record(kind, status, t, note, sample),
-      onAck: (_id, body) => {
+      onAck: (clientId, body) => {
+        acks.push({ username: client.username, clientId });
         if (body.status === "recorded") rec.review();
       },
     });
@@ -105,9 +113,9 @@ function printRow(c, s, search = false) {
   );
 }
 
-async function benchSetup(label, key, start) {
+async function benchSetup(label, key, start, scheduler) {
   console.log(`\n== Setup ${label}`);
-  const { base, apps, errorLog, dbName } = await start();
+  const { base, apps, errorLog, dbName, reader } = await start();
   const cpu = cpuMeter({
     app: () => apps.map((a) => a.child?.pid).filter(Boolean),
     db: () => (dbName ? pidsMatching(new RegExp(`^postgres: .* ${dbName} `)) : []),
@@ -126,10 +134,11 @@ async function benchSetup(label, key, start) {
   console.log(`  ${WARMUP} s warm-up (not measured) + ${SECONDS} s measured per level; each learner has one request in flight`);
   printHeader();
   const results = [];
+  const acks = [];
   const levels = LEVELS.map((c) => ({ c, seconds: SECONDS, warmup: WARMUP }));
   for (let i = 0; i < levels.length; i++) {
     const { c, seconds, warmup } = levels[i];
-    const s = await runLevel({ learners, concurrency: c, seconds, warmup, cpu });
+    const s = await runLevel({ learners, concurrency: c, seconds, warmup, cpu, acks });
     results.push({ concurrency: c, search: seconds !== SECONDS, ...s });
     printRow(c, s, seconds !== SECONDS);
     const cpuText = Object.entries(s.cpuPerReview).map(([k, v]) => `${k} ${v === null ? "n/a" : v.toFixed(2)} ms`);
@@ -159,7 +168,28 @@ async function benchSetup(label, key, start) {
   const errors = results.reduce((n, r) => n + r.status5xx, 0);
   if (errors) for (const app of apps) console.log(`  --- ${app.name} log (tail) ---\n${app.logs().slice(-3000)}`);
   for (const app of apps) await app.stop();
-  return { key, results, best, peak };
+  const verified = await verify(key, await reader(), acks, scheduler);
+  return { key, results, best, peak, verified };
+}
+
+/** Every acknowledged rating against what the database holds (see the header). */
+async function verify(key, reader, acks, scheduler) {
+  const t0 = Date.now();
+  let v;
+  try {
+    v = await verifyReviewData(reader, acks, scheduler);
+  } finally {
+    await reader.close();
+  }
+  for (const p of v.problems) console.log(`  PROBLEM ${p}`);
+  const ok = v.acknowledged > 0 && v.lost === 0 && v.duplicated === 0 && v.stateMismatches === 0;
+  console.log(
+    `  Checked ${v.acknowledged} acknowledged ratings against the database: ${v.stored} stored once, ${v.lost} lost, ${v.duplicated} duplicated; ${v.replayed} logs replayed with ${scheduler.source} (${v.balanced} due dates moved by load balancing within their fuzz range), ${v.stateMismatches} mismatches (${((Date.now() - t0) / 1000).toFixed(1)} s).`,
+  );
+  console.log(
+    `VERIFY setup=${key} acknowledged=${v.acknowledged} stored=${v.stored} lost=${v.lost} duplicated=${v.duplicated} state_mismatches=${v.stateMismatches} result=${ok ? "PASS" : "FAIL"}`,
+  );
+  return ok;
 }
 
 await main(async () => {
@@ -173,6 +203,7 @@ await main(async () => {
   // The app processes inherit this environment (scripts/ops/proc.mjs startApp): OPTIMIZER=off keeps the background fit out of the figures.
   console.log(`  app processes' environment: OPTIMIZER=${process.env.OPTIMIZER ?? "(unset: the optimizer runs)"}`);
   const secret = crypto.randomBytes(32).toString("base64url");
+  const scheduler = await loadScheduler();
   const summary = [];
 
   if (SETUPS.includes("pg")) {
@@ -189,8 +220,8 @@ await main(async () => {
           const a2 = await startApp({ env, name: "app2" });
           const proxy = await startNginx({ upstreamPorts: [a1.port, a2.port] });
           console.log(`  database ${db.name}; app processes on :${a1.port} and :${a2.port}; nginx on :${proxy.port}`);
-          return { base: proxy.url, apps: [a1, a2], errorLog: proxy.errorLog, dbName: db.name };
-        }),
+          return { base: proxy.url, apps: [a1, a2], errorLog: proxy.errorLog, dbName: db.name, reader: () => openReader({ pgUrl: db.url }) };
+        }, scheduler),
       );
     }
   }
@@ -199,8 +230,8 @@ await main(async () => {
       await benchSetup("B: SQLite, 1 app process", "sqlite-1", async () => {
         const app = await startApp({ env: { SESSION_SECRET: secret }, name: "app" });
         console.log(`  data folder ${app.dataDir}; app process on :${app.port}`);
-        return { base: app.url, apps: [app] };
-      }),
+        return { base: app.url, apps: [app], reader: () => openReader({ sqliteFile: path.join(app.dataDir, "attention-span.db") }) };
+      }, scheduler),
     );
   }
 
@@ -213,5 +244,5 @@ await main(async () => {
     );
     if (s.peak) console.log(`BENCH_PEAK setup=${s.key} concurrency=${s.peak.concurrency} reviews_per_s=${s.peak.reviewsPerSecond.toFixed(1)} p99_ms=${ms(s.peak.p99)} status_5xx=${s.peak.status5xx}`);
   }
-  return 0;
+  return summary.every((s) => s.verified) ? 0 : 1;
 });

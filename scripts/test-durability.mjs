@@ -94,7 +94,7 @@ function report(key, result, verdict, scheduler) {
   const statusText = [...result.statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s === 0 ? "no-answer" : s}:${n}`).join(" ");
   console.log(`  requests ${result.requests} (${statusText}); resent after no answer: ${result.retries}`);
   const dupAcks = result.acks.filter((a) => a.status === "duplicate").length;
-  console.log(`  review logs ${v.logs} (${v.undos} undos) over ${v.items} (learner, item) pairs; replayed ${v.replayed} with ${scheduler.source}`);
+  console.log(`  review logs ${v.logs} (${v.undos} undos) over ${v.items} (learner, item) pairs; replayed ${v.replayed} with ${scheduler.source} (${v.balanced} due dates moved by load balancing within their fuzz range)`);
   console.log(`  answered "duplicate" (saved before the crash, answer lost, sent again): ${dupAcks}`);
   for (const p of v.problems) console.log(`  PROBLEM ${p}`);
   const ok = v.lost === 0 && v.duplicated === 0 && v.stateMismatches === 0 && v.acknowledged > 0 && result.kills.length === KILLS;
