@@ -1,6 +1,6 @@
 // Small helpers for the start and test scripts: they run before node_modules
 // exists, so they use node's own modules only.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +16,23 @@ export function run(cmd, args, options = {}) {
     throw err;
   }
   return Date.now() - started;
+}
+
+/**
+ * Like run(), but without waiting and with the output kept: resolves to
+ * { ok, code, output, ms } (stdout and stderr interleaved as they came), so
+ * that several commands can run at once and print one after the other.
+ */
+export function runCaptured(cmd, args, options = {}) {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const chunks = [];
+    const child = spawn(cmd, args, { cwd: root, ...options, env: { ...process.env, FORCE_COLOR: "1", ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    child.stdout.on("data", (c) => chunks.push(c));
+    child.stderr.on("data", (c) => chunks.push(c));
+    child.on("error", (e) => chunks.push(Buffer.from(`${cmd}: ${e.message}\n`)));
+    child.on("close", (code, signal) => resolve({ ok: code === 0, code: code ?? signal, output: Buffer.concat(chunks).toString("utf8"), ms: Date.now() - started }));
+  });
 }
 
 function newestMtime(entries) {

@@ -4,13 +4,13 @@
 // Debian's, Playwright's own, or installed), and a PostgreSQL server
 // (DATABASE_URL_PG, or a throwaway cluster started here and deleted at the
 // end when PostgreSQL is installed). Then, in order: content check, schema
-// drift check, typecheck, lint, build, unit and integration tests (vitest),
+// drift check, typecheck and lint (these four at once), build, unit and integration tests (vitest),
 // browser tests (Playwright) on SQLite and, with a PostgreSQL server, the
 // integration and browser tests again on PostgreSQL. What it cannot run it
 // skips and says why, in the summary; under CI=true a skip is a failure.
 // Exits non-zero on any failure.
 //   node scripts/test-all.mjs --setup-only   only the set-up: report what it found, stop what it started
-import { ensureDependencies, ensureGenerated, run, root } from "./lib.mjs";
+import { ensureDependencies, ensureGenerated, run, runCaptured, root } from "./lib.mjs";
 import { findChromium, startThrowawayPostgres } from "./test-setup.mjs";
 
 const setupOnly = process.argv.includes("--setup-only");
@@ -47,10 +47,16 @@ const step = (name, fn) => steps.push({ name, fn });
 const chromiumEnv = chromium.path === null ? {} : { CHROMIUM_PATH: chromium.path };
 
 step("prisma clients", () => ensureGenerated(true));
-step("content check", () => run("npm", ["run", "--silent", "content:check"]));
-step("schema drift check", () => run("npm", ["run", "--silent", "db:check"], { env: pgUrl ? { DATABASE_URL_PG: pgUrl } : {} }));
-step("typecheck", () => run("npx", ["tsc", "--noEmit"]));
-step("lint", () => run("npx", ["eslint", "."]));
+// The four checks only read the tree, so they run at the same time (each mostly waits on one core);
+// their outputs are printed one after the other, each with its time.
+step("checks: content, schema drift, typecheck, lint", () =>
+  checksAtOnce([
+    ["content check", "npm", ["run", "--silent", "content:check"]],
+    ["schema drift check", "npm", ["run", "--silent", "db:check"], { env: pgUrl ? { DATABASE_URL_PG: pgUrl } : {} }],
+    ["typecheck", "npx", ["tsc", "--noEmit"]],
+    ["lint", "npx", ["eslint", "."]],
+  ]),
+);
 step("build", () => run("npm", ["run", "--silent", "build"]));
 step("unit and integration tests (SQLite)", () => run("npx", ["vitest", "run"], { env: { TEST_DATABASE: "sqlite" } }));
 if (pgUrl) {
@@ -65,6 +71,18 @@ if (chromium.path !== null) {
       run("npx", ["playwright", "test", "--grep-invert", "@content|@browser"], { env: { DATABASE_URL: pgUrl, E2E_PORT: "3110", E2E_RESET_DB: "1", ...chromiumEnv } }),
     );
   }
+}
+
+async function checksAtOnce(checks) {
+  const outcomes = await Promise.all(checks.map(([, cmd, args, options]) => runCaptured(cmd, args, options)));
+  const failedChecks = [];
+  checks.forEach(([name], i) => {
+    const o = outcomes[i];
+    console.log(`--- ${name}: ${o.ok ? "ok" : `FAILED (exit ${o.code})`} in ${(o.ms / 1000).toFixed(1)} s ---`);
+    if (o.output.trim()) process.stdout.write(o.output.endsWith("\n") ? o.output : `${o.output}\n`);
+    if (!o.ok) failedChecks.push(name);
+  });
+  if (failedChecks.length) throw new Error(`failed: ${failedChecks.join(", ")}`);
 }
 
 const results = [];
