@@ -7,7 +7,7 @@
  * that reads the wire protocol: each Sync (the end of an extended-protocol
  * query, which node-postgres sends for every parameterised statement) and each
  * simple Query (BEGIN, COMMIT) is one round trip. A learner signs up and then
- * sends reviews through POST /api/review; the script prints the round trips of
+ * sends reviews through POST /api/review (scripts/ops/pg-proxy.mjs); the script prints the round trips of
  * each review (the whole request: session, settings, the review, the next
  * cards; the five ratings include first reviews, Again, and Easy, whose interval
  * is load balanced) and, over --reviews more, the stored bytes per review log
@@ -21,60 +21,15 @@
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
-import net from "node:net";
 import pg from "pg";
 import { HttpClient, keepAliveAgent } from "./ops/http.mjs";
 import { setUpLearner } from "./ops/learner.mjs";
 import { DEFAULT_PG_URL, pgUnreachable, scratchDatabase } from "./ops/pg.mjs";
-import { freePort, main, onCleanup, parseArgs, requireBuild, sleep, startApp } from "./ops/proc.mjs";
+import { countingProxy } from "./ops/pg-proxy.mjs";
+import { main, onCleanup, parseArgs, requireBuild, sleep, startApp } from "./ops/proc.mjs";
 
 const args = parseArgs();
 const REVIEWS = Number(args.reviews ?? 300);
-
-/** A proxy to host:port counting the client's round trips (Sync and Query messages). */
-async function countingProxy(host, port) {
-  const counter = { trips: 0 };
-  const server = net.createServer((client) => {
-    const upstream = net.connect(port, host);
-    let buf = Buffer.alloc(0);
-    let started = false;
-    client.on("data", (d) => {
-      upstream.write(d);
-      buf = Buffer.concat([buf, d]);
-      for (;;) {
-        if (!started) {
-          // The startup message (or an SSL request) has a length and no type byte.
-          if (buf.length < 4) break;
-          const len = buf.readUInt32BE(0);
-          if (buf.length < len) break;
-          const code = buf.readUInt32BE(4);
-          buf = buf.subarray(len);
-          if (code !== 80877103) started = true; // not an SSLRequest
-          continue;
-        }
-        if (buf.length < 5) break;
-        const len = buf.readUInt32BE(1);
-        if (buf.length < 1 + len) break;
-        const type = String.fromCharCode(buf[0]);
-        if (type === "S" || type === "Q") counter.trips++;
-        buf = buf.subarray(1 + len);
-      }
-    });
-    upstream.on("data", (d) => client.write(d));
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on("close", close);
-    upstream.on("close", close);
-    client.on("error", close);
-    upstream.on("error", close);
-  });
-  const listen = await freePort();
-  await new Promise((r) => server.listen(listen, "127.0.0.1", r));
-  onCleanup(() => new Promise((r) => server.close(() => r())));
-  return { port: listen, counter };
-}
 
 await main(async () => {
   requireBuild();
@@ -87,6 +42,7 @@ await main(async () => {
   const db = await scratchDatabase(pgUrl, "roundtrips");
   const target = new URL(db.url);
   const proxy = await countingProxy(target.hostname, Number(target.port || 5432));
+  onCleanup(proxy.close);
   const viaProxy = new URL(db.url);
   viaProxy.hostname = "127.0.0.1";
   viaProxy.port = String(proxy.port);

@@ -14,66 +14,14 @@
  *   the day the statement chose for a balanced interval is the one
  *   balancedInterval chooses from the same loads.
  */
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countingProxy } from "../../scripts/ops/pg-proxy.mjs";
 import { Client, signUp, startServer, studyLesson, type TestServer } from "./harness";
 import { inProcessDatabase, type ScratchDatabase } from "./in-process-db";
 import { inProcessLearner, queueShape } from "./in-process-learner";
 import type { ReviewReply } from "./review-learner";
 
 const onPostgres = process.env.TEST_DATABASE === "postgres";
-
-/** A TCP proxy to host:port counting the client's round trips. */
-async function countingProxy(host: string, port: number) {
-  const counter = { trips: 0 };
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((client) => {
-    const upstream = net.connect(port, host);
-    sockets.add(client).add(upstream);
-    let buf = Buffer.alloc(0);
-    let started = false;
-    client.on("data", (d) => {
-      upstream.write(d);
-      buf = Buffer.concat([buf, d]);
-      for (;;) {
-        if (!started) {
-          if (buf.length < 8) break;
-          const len = buf.readUInt32BE(0);
-          if (buf.length < len) break;
-          const code = buf.readUInt32BE(4);
-          buf = buf.subarray(len);
-          if (code !== 80877103) started = true; // the startup message, not an SSLRequest
-          continue;
-        }
-        if (buf.length < 5) break;
-        const len = buf.readUInt32BE(1);
-        if (buf.length < 1 + len) break;
-        const type = String.fromCharCode(buf[0]!);
-        if (type === "S" || type === "Q") counter.trips++;
-        buf = buf.subarray(1 + len);
-      }
-    });
-    upstream.on("data", (d) => client.write(d));
-    const close = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    for (const s of [client, upstream]) {
-      s.on("close", close);
-      s.on("error", close);
-    }
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  return {
-    port: (server.address() as net.AddressInfo).port,
-    counter,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
 
 describe.runIf(onPostgres)("a review on PostgreSQL, over HTTP", () => {
   let owner: TestServer;
