@@ -1,6 +1,7 @@
 import { lazy, Suspense, useId, useMemo, useState } from "react";
 import { attention, D_K, MAX_TOKENS, splitSentence } from "~/domain/attention-demo";
 import { AttentionGrid } from "./attention-grid";
+import { ExampleButtons } from "./example-buttons";
 
 // The tiny GPT's weights (about 160 kB) come with this chunk, fetched only when a learner asks
 // for the real heads: the lesson's first load stays as it was.
@@ -108,16 +109,7 @@ function Demo() {
         </p>
       ) : null}
 
-      <div className="widget-examples" role="group" aria-labelledby={`${id}-examples`}>
-        <span id={`${id}-examples`} className="widget-examples-label">
-          Examples:
-        </span>
-        {EXAMPLES.map((e) => (
-          <button key={e} type="button" className="secondary widget-small-button" onClick={() => setText(e)}>
-            {e}
-          </button>
-        ))}
-      </div>
+      <ExampleButtons id={id} examples={EXAMPLES} onPick={setText} />
 
       <div className="widget-options">
         <label className="widget-check">

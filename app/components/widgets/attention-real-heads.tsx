@@ -4,6 +4,7 @@ import { loadTinyGpt } from "~/gpt/shipped";
 import type { WeightsFile } from "~/gpt/weights";
 import weightsFile from "~/gpt/tiny-gpt.weights.json";
 import { AttentionGrid } from "./attention-grid";
+import { ExampleButtons } from "./example-buttons";
 
 const EXAMPLES = ["First Citizen:", "MENENIUS:\nWhat", "the the the", "Rome, Rome"];
 
@@ -53,16 +54,7 @@ export default function AttentionRealHeads() {
         </p>
       ) : null}
 
-      <div className="widget-examples" role="group" aria-labelledby={`${id}-examples`}>
-        <span id={`${id}-examples`} className="widget-examples-label">
-          Examples:
-        </span>
-        {EXAMPLES.map((e) => (
-          <button key={e} type="button" className="secondary widget-small-button" onClick={() => setPrompt(e)}>
-            {e.replace(/\n/g, "↵")}
-          </button>
-        ))}
-      </div>
+      <ExampleButtons id={id} examples={EXAMPLES} onPick={setPrompt} />
 
       <div className="attn-real-controls">
         <label htmlFor={`${id}-layer`}>Layer</label>

@@ -7,6 +7,7 @@ import { contextWindow, drawToken, nextTokenDistribution } from "~/gpt/sampling"
 import { loadTinyGpt, nameChar, showChar } from "~/gpt/shipped";
 import type { WeightsFile } from "~/gpt/weights";
 import weightsFile from "~/gpt/tiny-gpt.weights.json";
+import { ExampleButtons } from "./example-buttons";
 
 const EXAMPLES = ["First Citizen:\n", "MENENIUS:\nWhat ", "The gods ", "Rome"];
 /** Rows of the probability chart; the rest of the kept characters are summed in one line. */
@@ -111,16 +112,7 @@ export default function TinyGptWidget() {
         </p>
       ) : null}
 
-      <div className="widget-examples" role="group" aria-labelledby={`${id}-examples`}>
-        <span id={`${id}-examples`} className="widget-examples-label">
-          Examples:
-        </span>
-        {EXAMPLES.map((e) => (
-          <button key={e} type="button" className="secondary widget-small-button" onClick={() => setPrompt(e)} disabled={!ready}>
-            {e.replace(/\n/g, "↵")}
-          </button>
-        ))}
-      </div>
+      <ExampleButtons id={id} examples={EXAMPLES} onPick={setPrompt} disabled={!ready} />
 
       <div className="tgpt-controls">
         <label htmlFor={`${id}-temperature`}>
