@@ -6,6 +6,9 @@
  * word differs by where it stands). Fixed projection matrices turn embeddings into queries,
  * keys and values; the rest is textbook scaled dot-product attention.
  */
+import { fnv1a, mulberry32 } from "./random";
+
+export { fnv1a };
 
 export const D_MODEL = 4;
 export const D_K = 4;
@@ -52,31 +55,9 @@ export function normaliseWord(word: string): string {
   return stripped.length > 0 ? stripped : word.toLowerCase();
 }
 
-/** 32-bit FNV-1a over the UTF-16 code units of a string. */
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
-
-/** mulberry32: a tiny seeded generator, uniform in [0, 1). */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The word's own vector: components in [-1.5, 1.5], rounded to 2 decimals, same word → same vector. */
 export function wordVector(word: string): number[] {
-  const next = generator(fnv1a(normaliseWord(word)));
+  const next = mulberry32(fnv1a(normaliseWord(word)));
   return Array.from({ length: D_MODEL }, () => Math.round((next() * 3 - 1.5) * 100) / 100);
 }
 

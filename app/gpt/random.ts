@@ -4,6 +4,8 @@
  * enough statistics for initialising weights and picking training windows. Math.random cannot
  * be seeded, which is why it is never used here.
  */
+import { mulberry32 } from "../domain/random";
+
 export interface Random {
   /** A float in [0, 1). */
   next(): number;
@@ -14,14 +16,7 @@ export interface Random {
 }
 
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  function next(): number {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+  const next = mulberry32(seed);
   return {
     next,
     int: (n) => Math.floor(next() * n),
