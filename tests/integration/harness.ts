@@ -213,6 +213,16 @@ export async function signUp(client: Client, username = uniqueUser(), password =
   return { username, password, id };
 }
 
+/** A new server with two signed-up learners, a and b, for tests of what one learner's actions do to the other's data. */
+export async function twoLearners(env: Record<string, string> = {}) {
+  const server = await startServer(env);
+  const a = new Client(server.url);
+  const b = new Client(server.url);
+  const aId = (await signUp(a)).id;
+  const bId = (await signUp(b)).id;
+  return { server, a, b, aId, bId };
+}
+
 /** Chooses to study a lesson's flashcards, as its page's form does (ADR 021: opening the page enrols nothing). */
 export async function studyLesson(client: Client, slug: string) {
   const res = await client.post(`/lessons/${slug}`, { intent: "study" });

@@ -3,7 +3,7 @@
  * read or change A's by putting A's ids in the URL or the form.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, studyLesson, signUp, startServer, type TestServer } from "./harness";
+import { Client, studyLesson, type TestServer, twoLearners } from "./harness";
 
 let server: TestServer;
 let a: Client;
@@ -25,11 +25,7 @@ const snapshot = async () =>
   ]);
 
 beforeAll(async () => {
-  server = await startServer();
-  a = new Client(server.url);
-  b = new Client(server.url);
-  aId = (await signUp(a)).id;
-  bId = (await signUp(b)).id;
+  ({ server, a, b, aId, bId } = await twoLearners());
   // A studies: opens a lesson, reviews a card, starts a quiz and answers one question.
   await studyLesson(a, "attention");
   const view = (await (await a.get("/api/review")).json()) as { view: { entries: { itemId: string }[] } };

@@ -5,7 +5,7 @@
  * that changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, signUp, startServer, type TestServer, studyLesson } from "./harness";
+import { Client, type TestServer, studyLesson, twoLearners } from "./harness";
 
 let server: TestServer;
 let a: Client;
@@ -23,11 +23,7 @@ const itemsOnPage = (html: string) => [...html.matchAll(/data-item="([^"]+)"/g)]
 const queueIds = async (c: Client) => ((await (await c.get("/api/review")).json()) as { view: { entries: { itemId: string }[] } }).view.entries.map((e) => e.itemId);
 
 beforeAll(async () => {
-  server = await startServer();
-  a = new Client(server.url);
-  b = new Client(server.url);
-  aId = (await signUp(a)).id;
-  bId = (await signUp(b)).id;
+  ({ server, a, b, aId, bId } = await twoLearners());
   for (const [itemId, n] of [
     [CARD, 1],
     [OTHER, 2],

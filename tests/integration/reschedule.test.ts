@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, signUp, startServer, type TestServer } from "./harness";
+import { Client, type TestServer, twoLearners } from "./harness";
 import type { Sql, Statement, StepResult } from "~/db/sql.server";
 
 let server: TestServer;
@@ -82,11 +82,7 @@ function counting(inner: Sql, after: (s: Statement) => Statement | null = () => 
 }
 
 beforeAll(async () => {
-  server = await startServer();
-  a = new Client(server.url);
-  b = new Client(server.url);
-  aId = (await signUp(a)).id;
-  bId = (await signUp(b)).id;
+  ({ server, a, b, aId, bId } = await twoLearners());
   await seed(aId, N, "bulk");
   await seed(bId, 50, "bulk");
   // A learning card of A's: rescheduling leaves its steps alone.
