@@ -8,8 +8,16 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 export default defineConfig({
   testDir: "tests/e2e",
   outputDir: `test-results/e2e-${port}`,
+  // Spec files run two at a time (E2E_WORKERS changes it), the tests of one file in order; every test
+  // signs up its own learner. The one spec that rewrites a file the server serves (the service worker)
+  // runs first and alone: the other project depends on it, so it starts once that spec is done.
+  // A run filtered to some files or tests still runs that spec first (`--no-deps` leaves it out).
   fullyParallel: false,
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS || 2),
+  projects: [
+    { name: "alone", testMatch: /offline-new-build\.spec\.ts$/ },
+    { name: "shared", testIgnore: /offline-new-build\.spec\.ts$/, dependencies: ["alone"] },
+  ],
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 7_000 },

@@ -1,6 +1,6 @@
 import { NUL_MESSAGE } from "~/utils/fields";
 import { fieldWithNul } from "~/utils/http.server";
-import { getOptionalUser } from "./session.server";
+import { getOptionalUser, type SessionUser } from "./session.server";
 
 /** The 401 of a JSON endpoint: a message instead of a redirect to the login page. */
 export const UNAUTHORIZED_API_BODY = { ok: false, error: "Log in to save reviews." } as const;
@@ -8,9 +8,14 @@ export const unauthorizedForApi = () => Response.json(UNAUTHORIZED_API_BODY, { s
 
 /** For JSON endpoints: a 401 with a message instead of a redirect to the login page. */
 export async function requireUserIdForApi(request: Request): Promise<string> {
+  return (await requireUserForApi(request)).id;
+}
+
+/** The signed-in learner and their session, or a 401 in JSON. */
+export async function requireUserForApi(request: Request): Promise<SessionUser> {
   const user = await getOptionalUser(request);
   if (!user) throw unauthorizedForApi();
-  return user.id;
+  return user;
 }
 
 /** The body as form data, or a 400 when it is not a form. */

@@ -10,6 +10,7 @@ import { sessionIdFromCookies } from "~/auth/session.server";
 import { getSql } from "~/db/sql.server";
 import { clock } from "~/utils/clock.server";
 import { ratingOnPostgres } from "./api-answers.server";
+import { asOwnWrite } from "./own-writes.server";
 
 export interface FastRequest {
   cookie: string | undefined;
@@ -30,7 +31,7 @@ export async function rateFromBody(req: FastRequest): Promise<FastAnswer | null>
   if (!sessionId) return null;
   const text = req.body.toString("utf8");
   if (text.includes("\u0000") || text.includes("%00")) return null; // the route's 400 names the field
-  const answer = await ratingOnPostgres(sessionId, new URLSearchParams(text), clock());
+  const answer = await asOwnWrite(sessionId, () => ratingOnPostgres(sessionId, new URLSearchParams(text), clock()));
   if (!answer) return null;
   return { status: answer.status, headers: { "Content-Type": "application/json", ...answer.headers }, body: JSON.stringify(answer.body) };
 }

@@ -3,7 +3,7 @@
  * before the answer goes out; the answer carries the refreshed head of the queue.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { formDataOr400, requireUserIdForApi } from "~/auth/api.server";
+import { formDataOr400, requireUserForApi } from "~/auth/api.server";
 import { sessionIdOf } from "~/auth/session.server";
 import { applyReviewAction, reviewView } from "~/review/actions.server";
 import { diskFullAnswer, ratingOnPostgres, refusedAnswer, toResponse } from "~/review/api-answers.server";
@@ -15,9 +15,11 @@ import { focusFrom, focusView } from "~/items/custom-study.server";
 import { checkWrite } from "~/limits/write-caps.server";
 import { dayWindow } from "~/domain/day";
 import { OFFLINE_QUEUE_LIMIT } from "~/offline/policy";
+import { afterOwnWrites, asOwnWrite } from "~/review/own-writes.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const userId = await requireUserIdForApi(request);
+  const { id: userId, sessionId } = await requireUserForApi(request);
+  await afterOwnWrites(sessionId); // a rating this browser sent just before is in the queue read here (ADR 039)
   if (new URL(request.url).searchParams.get("offline") === "1") {
     // The day's queue for the device to keep (app/offline/, ADR 024), and when the learner's day ends.
     const now = clock();
@@ -43,22 +45,25 @@ export async function action({ request }: ActionFunctionArgs) {
     });
     if (sessionId && !(form instanceof Response)) {
       // Usually answered before this route by server.mjs (app/review/fast-path.server.ts, ADR 038); the same answer here.
-      const fast = await ratingOnPostgres(sessionId, form, clock());
+      const fields = form;
+      const fast = await asOwnWrite(sessionId, () => ratingOnPostgres(sessionId, fields, clock()));
       if (fast) return toResponse(fast);
     }
   }
-  const userId = await requireUserIdForApi(request);
-  // The learner's settings come back with the count (one round trip on PostgreSQL).
-  const cap = await checkWrite(userId, "review", { alsoRead: settingsStatement(userId) });
-  if (!cap.allowed) return refused(cap);
-  if (form instanceof Response) throw form;
-  const fields = form ?? (await formDataOr400(request));
-  try {
-    return await save(userId, fields, await learnerSettings(userId, cap.row));
-  } catch (e) {
-    if (!isDiskError(e)) throw e;
-    return diskFull();
-  }
+  const { id: userId, sessionId } = await requireUserForApi(request);
+  return asOwnWrite(sessionId, async () => {
+    // The learner's settings come back with the count (one round trip on PostgreSQL).
+    const cap = await checkWrite(userId, "review", { alsoRead: settingsStatement(userId) });
+    if (!cap.allowed) return refused(cap);
+    if (form instanceof Response) throw form;
+    const fields = form ?? (await formDataOr400(request));
+    try {
+      return await save(userId, fields, await learnerSettings(userId, cap.row));
+    } catch (e) {
+      if (!isDiskError(e)) throw e;
+      return diskFull();
+    }
+  });
 }
 
 const refused = (cap: { retryAfterSeconds: number; message: string }) => toResponse(refusedAnswer(cap));
