@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
 import { parse } from "yaml";
-import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
+import { expect, expectAccessible, hydrated, signUp, test, runTests } from "./fixtures";
 
 async function openExercise(page: Page, id: string) {
   await page.goto(`/exercises/${id}`);
@@ -64,12 +64,12 @@ test("overriding built-ins cannot produce a pass on any exercise", { tag: "@brow
   // The issue's own example first: Math.abs made every difference look like 0.
   await openExercise(page, "att-ex-softmax");
   await setCode(page, "Math.abs = () => 0;\nfunction softmax(logits) { return logits.map(() => 0); }");
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toHaveText(/^\d of 10 tests passed\.$/);
   for (const ex of exercises) {
     await openExercise(page, ex.id);
     await setCode(page, `${OVERRIDES.trim()}\nfunction ${ex.fn}() { return 0; }`);
-    await page.getByRole("button", { name: "Run tests" }).click();
+    await runTests(page);
     const text = (await summary(page).textContent({ timeout: 15_000 })) ?? "";
     const m = /^(\d+) of (\d+) tests passed/.exec(text);
     expect(m, `${ex.id}: ${text}`).not.toBeNull();
@@ -109,10 +109,10 @@ test("no request leaves the worker: fetch, import(), importScripts and nested wo
       "}",
     ].join("\n"),
   );
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(page.getByText(/^Saved/)).toBeVisible();
   // Run once more so any late request of the first run would have been seen.
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toBeVisible();
   // The learner's code has no way to post a message of its own.
   await expect(page.locator(".console-output")).toContainText("postMessage: undefined undefined");
@@ -126,13 +126,13 @@ test("a 20 MB return value and a 20 MB error message are reported within the lim
   await signUp(page);
   await openExercise(page, "att-ex-softmax");
   await setCode(page, "function softmax(logits) {\n  return 'x'.repeat(20 * 1024 * 1024);\n}");
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toHaveText("0 of 10 tests passed.");
   await expect(page.locator(".result-stopped")).toHaveCount(0); // reported, not timed out
   await expect(page.locator(".result.fail .result-message").first()).toContainText("a string of 20,971,520 characters, too large to check");
 
   await setCode(page, "function softmax(logits) {\n  throw new Error('y'.repeat(20 * 1024 * 1024));\n}");
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toHaveText("0 of 10 tests passed.");
   const message = (await page.locator(".result.fail .result-message").first().textContent()) ?? "";
   expect(message.length).toBeLessThan(2_200);
@@ -140,7 +140,7 @@ test("a 20 MB return value and a 20 MB error message are reported within the lim
 
   // Still responsive: a correct solution runs and passes.
   await setCode(page, softmaxSolution);
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toHaveText("10 of 10 tests passed. Well done!");
 });
 
@@ -162,7 +162,7 @@ test("a bug-class test fails its buggy solution: -log(softmax) for cross-entropy
       "}",
     ].join("\n"),
   );
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   const failing = page.locator(".result.fail");
   await expect(failing).toHaveCount(1);
   await expect(failing).toContainText("a target with probability e^-1000 costs 1000, not Infinity");
@@ -194,14 +194,14 @@ test("the workspace: prompt beside the editor, results brought into view and foc
 
   // A pass, then a second pass in the same tab: no "another tab" message.
   await setCode(page, softmaxSolution);
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toHaveText("10 of 10 tests passed. Well done!");
   await expect(page.getByText(/rated Hard/)).toBeVisible();
   await expect(page.getByTestId("exercise-status")).toHaveText("Passed");
   await expect(page.locator(".badge.later")).toContainText("Next review");
   // Still in learning steps (due again within minutes), so this pass is rated too: against the
   // version the first pass moved the schedule to, not the page's original one.
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(page.locator(".save-note")).toHaveText(/^Saved\. First pass this round: rated Good\./);
   await expect(page.getByText(/another tab/)).toHaveCount(0);
   await expectAccessible(page);
@@ -209,7 +209,7 @@ test("the workspace: prompt beside the editor, results brought into view and foc
   // At 360 px: nothing wider than the screen, and the results still come into view.
   await page.setViewportSize({ width: 360, height: 740 });
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(results).toBeFocused();
   await expect(results).toBeInViewport();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);

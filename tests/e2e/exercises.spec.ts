@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
+import { expect, expectAccessible, hydrated, signUp, test, runTests } from "./fixtures";
 
 const SOFTMAX = "att-ex-softmax";
 const exerciseFile = (dir: string, file: string) => fs.readFileSync(path.join("content", dir, file), "utf8");
@@ -61,7 +61,7 @@ test("a correct solution passes, is rated Good, restores as the draft, and revie
   await expectAccessible(page);
 
   await setCode(page, softmaxSolution);
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toHaveText(`${SOFTMAX_TOTAL} of ${SOFTMAX_TOTAL} tests passed. Well done!`);
   await expect(page.locator(".result.pass")).toHaveCount(SOFTMAX_TOTAL);
   await expect(page.getByText(/rated Good/)).toBeVisible();
@@ -98,7 +98,7 @@ test("an endless loop is stopped within the limit and the page keeps working", a
   await openExercise(page, SOFTMAX);
   await setCode(page, "function softmax(logits) {\n  while (true) {}\n}");
   const started = Date.now();
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(page.locator(".result-stopped")).toContainText("Stopped after 2 s", { timeout: 6_000 });
   expect(Date.now() - started).toBeLessThan(5_000);
   await expect(summary(page)).toHaveText(`0 of ${SOFTMAX_TOTAL} tests passed. The run was stopped.`);
@@ -106,12 +106,12 @@ test("an endless loop is stopped within the limit and the page keeps working", a
 
   // A loop at the top level (while loading the code) is stopped too.
   await setCode(page, "while (true) {}\nfunction softmax(x) { return x }");
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(page.locator(".result-stopped")).toContainText("while loading", { timeout: 6_000 });
 
   // The page still responds: the Run button works again, and links work.
   await setCode(page, softmaxSolution);
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toHaveText(`${SOFTMAX_TOTAL} of ${SOFTMAX_TOTAL} tests passed. Well done!`);
   await page.locator(".breadcrumbs").getByRole("link", { name: "Exercises" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Exercises" })).toBeVisible();
@@ -123,7 +123,7 @@ test("learner code cannot use the network: fetch fails with a clear message, and
   const requested: string[] = [];
   page.on("request", (r) => requested.push(new URL(r.url()).pathname));
   await setCode(page, "function softmax(logits) {\n  fetch('/');\n  return logits;\n}");
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toContainText(`0 of ${SOFTMAX_TOTAL} tests passed.`);
   await expect(page.locator(".result-message").first()).toHaveText(
     "Error: fetch is not available here: exercise code runs in a sandbox with no network access. (line 2)",
@@ -131,7 +131,7 @@ test("learner code cannot use the network: fetch fails with a clear message, and
 
   // Going around the friendly message (the real fetch, from the prototype) meets the policy: nothing leaves.
   await setCode(page, "function softmax(logits) {\n  WorkerGlobalScope.prototype.fetch.call(self, '/csp-probe');\n  return logits;\n}");
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(page.getByText("Saved.", { exact: true })).toBeVisible();
   expect(requested).toContain("/exercise-worker.js"); // the worker's own requests are seen here…
   expect(requested).not.toContain("/csp-probe"); // …and the learner's never happened
@@ -163,7 +163,7 @@ test("TypeScript with type annotations runs (the causal mask keeps its -Infinity
       "}",
     ].join("\n"),
   );
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toHaveText(/^(\d+) of \1 tests passed\. Well done!$/);
 });
 
@@ -171,7 +171,7 @@ test("a syntax error reports its line", async ({ page }) => {
   await signUp(page);
   await openExercise(page, SOFTMAX);
   await setCode(page, "function softmax(logits: number[]) {\n  const m = Math.max(...logits);\n  return logits.map((x) => x - );\n}");
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(page.locator(".result-error")).toContainText("Syntax error on line 3");
   await expect(summary(page)).toContainText(`0 of ${SOFTMAX_TOTAL} tests passed. Syntax error on line 3`);
   await expectAccessible(page);
@@ -195,7 +195,7 @@ test("reset asks first; the solution can be revealed after a failed run, with a 
   await expect(resetDialog).toBeHidden();
   await expect(page.locator("textarea#exercise-code")).toHaveValue("function softmax(x) { return x; }");
 
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toContainText(`of ${SOFTMAX_TOTAL} tests passed.`);
   await expect(page.getByText("Saved.", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Show the solution" }).click();
@@ -210,7 +210,7 @@ test("reset asks first; the solution can be revealed after a failed run, with a 
 
   // Passing now stores the run but does not rate it: the reveal was the rating (Again).
   await setCode(page, softmaxSolution);
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toHaveText(`${SOFTMAX_TOTAL} of ${SOFTMAX_TOTAL} tests passed. Well done!`);
   await expect(page.getByText(/You saw the solution this round/)).toBeVisible();
 
@@ -234,7 +234,7 @@ test("the exercise page works at 320 px and the save endpoint rejects bad input 
   // The widest test data of the course: multi-head attention's matrices.
   await openExercise(page, "tr-ex-multi-head-causal-attention");
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-  await page.getByRole("button", { name: "Run tests" }).click();
+  await runTests(page);
   await expect(summary(page)).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
 

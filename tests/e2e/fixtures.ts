@@ -53,3 +53,25 @@ export async function studyLesson(page: Page, slug: string) {
   await page.getByRole("button", { name: /^Study these \d+ flashcards$/ }).click();
   await page.waitForURL("**/review");
 }
+
+/**
+ * Clicks an exercise's "Run tests". The code editor renders its lines lazily and corrects its height
+ * once it is scrolled into view, which can move the button after Playwright has aimed at it (a click
+ * then lands beside it): bring it into view, wait until it stays put, then click.
+ */
+export async function runTests(page: Page) {
+  const button = page.getByRole("button", { name: "Run tests" });
+  await button.scrollIntoViewIfNeeded();
+  // Until it stays put over two frames (at most about 20 frames).
+  await button.evaluate(async (el) => {
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    let top = el.getBoundingClientRect().top;
+    for (let i = 0; i < 10; i++) {
+      await frame();
+      const now = el.getBoundingClientRect().top;
+      if (now === top) return;
+      top = now;
+    }
+  });
+  await button.click();
+}

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Page } from "@playwright/test";
-import { expect, expectAccessible, hydrated, signUp, test } from "./fixtures";
+import { expect, expectAccessible, hydrated, signUp, test, runTests } from "./fixtures";
 
 // The Python track: the bpe-encode exercise has a Python variant (starter.py / solution.py).
 const BPE = "tok-ex-bpe-encode";
@@ -26,7 +26,7 @@ async function setCode(page: Page, code: string) {
   await expect(page.locator("textarea#exercise-code")).toHaveValue(code);
 }
 
-const run = (page: Page) => page.getByRole("button", { name: "Run tests" }).click();
+const run = (page: Page) => runTests(page);
 const summary = (page: Page) => page.getByRole("status").filter({ hasText: "tests passed" });
 
 test("a Python exercise passes and fails, and the language choice is remembered", async ({ page }) => {
