@@ -246,6 +246,19 @@ if (vite) {
   );
 }
 
+// A page or data request waits for its own session's ratings still being written, so that a page the
+// learner opens right after rating shows that rating (app/review/own-writes.server.ts, ADR 039).
+app.use(async (req, _res, next) => {
+  if (req.method !== "GET" && req.method !== "HEAD") return next();
+  try {
+    const entry = vite ? (await loadBuild()).entry.module : build.entry.module;
+    await entry.afterOwnWritesOf(req.headers.cookie);
+    next();
+  } catch (error) {
+    next(error);
+  }
+});
+
 // The client address Remix sees is the socket's (or, behind TRUST_PROXY proxies,
 // the address the outermost one saw); a header the client sends itself is never believed.
 app.use((req, _res, next) => {

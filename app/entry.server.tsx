@@ -15,6 +15,7 @@ import { NonceProvider } from "./utils/nonce";
 export { startup } from "./startup.server";
 export { warmUp } from "./warm-up.server";
 export { rateFromBody } from "./review/fast-path.server";
+export { afterOwnWritesOf } from "./review/own-writes.server";
 
 const ABORT_DELAY_MS = 5_000;
 

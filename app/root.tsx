@@ -20,6 +20,7 @@ import { getOptionalUser } from "./auth/session.server";
 import { themeFor } from "./theme/theme.server";
 import { SiteHeader } from "./components/site-header";
 import { ThemeToggle, useThemeChoice } from "./components/theme-toggle";
+import { SendPendingRatings } from "~/review/send-pending";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: appStyles },
@@ -87,6 +88,7 @@ export default function App() {
   return (
     <>
       <OfflineSupport />
+      <SendPendingRatings />
       <Outlet />
     </>
   );

@@ -4,11 +4,14 @@
  * together; the page's queue, read while the rating was still being written,
  * would miss it and show a card already rated, or "all done" while a lapsed
  * card is due in ten minutes. Ratings and other review writes register here
- * under the browser session that sent them, and the review page's loaders wait
- * for that session's writes in this process before they read (at most
- * MAX_WAIT_MS; with the session-cookie affinity of docs/deploy.md a session's
- * requests reach one process). Other sessions never wait on them.
+ * under the browser session that sent them, and every page or data request
+ * (GET) waits in server.mjs, before the framework, for that session's writes
+ * in this process (at most MAX_WAIT_MS; with the session-cookie affinity of
+ * docs/deploy.md a session's requests reach one process). Other sessions never
+ * wait on them, and while no write is in flight nothing is even parsed.
  */
+import { sessionIdFromCookies } from "~/auth/session.server";
+
 const pending = new Map<string, Set<Promise<unknown>>>();
 
 /** The longest a page waits for its session's writes: past this it reads as before. */
@@ -36,6 +39,12 @@ export async function afterOwnWrites(sessionId: string | null, maxMs = MAX_WAIT_
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([Promise.allSettled([...set]), new Promise((resolve) => (timer = setTimeout(resolve, maxMs)))]);
   clearTimeout(timer);
+}
+
+/** The same for a request's Cookie header: what server.mjs calls before every page or data request. */
+export async function afterOwnWritesOf(cookieHeader: string | undefined): Promise<void> {
+  if (pending.size === 0) return;
+  await afterOwnWrites(await sessionIdFromCookies(cookieHeader));
 }
 
 /** How many sessions have writes in flight (for tests). */

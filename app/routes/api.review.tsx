@@ -15,11 +15,10 @@ import { focusFrom, focusView } from "~/items/custom-study.server";
 import { checkWrite } from "~/limits/write-caps.server";
 import { dayWindow } from "~/domain/day";
 import { OFFLINE_QUEUE_LIMIT } from "~/offline/policy";
-import { afterOwnWrites, asOwnWrite } from "~/review/own-writes.server";
+import { asOwnWrite } from "~/review/own-writes.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const { id: userId, sessionId } = await requireUserForApi(request);
-  await afterOwnWrites(sessionId); // a rating this browser sent just before is in the queue read here (ADR 039)
+  const userId = (await requireUserForApi(request)).id;
   if (new URL(request.url).searchParams.get("offline") === "1") {
     // The day's queue for the device to keep (app/offline/, ADR 024), and when the learner's day ends.
     const now = clock();

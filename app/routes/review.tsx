@@ -21,7 +21,6 @@ import { getTopic } from "~/content/course.server";
 import { focusFrom, focusView } from "~/items/custom-study.server";
 import { setSuspended } from "~/items/items.server";
 import { z } from "zod";
-import { afterOwnWrites } from "~/review/own-writes.server";
 
 const SuspendSchema = z.object({ itemId: z.string({ invalid_type_error: "is required" }).min(1, "is required").max(100) });
 
@@ -30,7 +29,6 @@ export const meta: MetaFunction = () => pageTitle("Review");
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
-  await afterOwnWrites(user.sessionId); // a rating this browser sent just before is in the queue read here (ADR 039)
   const url = new URL(request.url);
   const now = clock();
   // Custom study and "review now" (/review?topic=…, /review?item=…): the same session over chosen items (ADR 027).

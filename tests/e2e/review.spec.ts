@@ -192,3 +192,26 @@ test("a rating the server refuses leaves the outbox with a message, and a skewed
   expect(logs.filter((l) => l.kind === "review")).toHaveLength(3);
   expect(logs.map((l) => l.clientId)).toContain("e2e-clock-behind-01");
 });
+
+test("a rating whose request was cut off by leaving the page is sent from the next page, which then counts it", async ({ page }) => {
+  await signUp(page);
+  await studyLesson(page, "transformers");
+  await page.goto("/review");
+  await hydrated(page);
+  // The rating's request never arrives (the learner followed a link at once and the navigation cut it off).
+  const cutOff = (route: import("@playwright/test").Route) => (route.request().method() === "POST" ? route.abort() : route.continue());
+  await page.route("**/api/review", cutOff);
+  await page.keyboard.press("Space");
+  await page.keyboard.press("3");
+  await expect(page.getByText("1 unsaved review")).toBeVisible();
+  // The dashboard, not the review page, is where the learner goes next; the first try there is cut off too.
+  await page.goto("/");
+  await hydrated(page);
+  const steps = page.getByRole("region", { name: "Start here" });
+  await expect(steps.getByRole("link", { name: /Learn its first/ })).toBeVisible();
+  await page.unroute("**/api/review", cutOff);
+  // Its retry reaches the server, and the dashboard reads its figures again: the lesson's cards have begun.
+  await expect(steps.getByRole("link", { name: "Go on with its flashcards" })).toBeVisible({ timeout: 15_000 });
+  const exported = await (await page.request.get("/account/export")).json();
+  expect(exported.reviewLogs.filter((l: { kind: string }) => l.kind === "review")).toHaveLength(1);
+});

@@ -2,7 +2,8 @@
  * Read your own writes across a page load (ADR 039), on a real PostgreSQL
  * (TEST_DATABASE=postgres). A rating held up in the database (another
  * transaction holds its item's row) while the same browser asks for the review
- * queue: the queue's answer comes after the rating's, and shows it. Another
+ * queue and the dashboard: both answer after the rating does, and the queue
+ * shows it. Another
  * learner's queue does not wait. (SQLite writes in process, synchronously: a
  * read cannot overtake a write the way it does here.)
  */
@@ -66,15 +67,22 @@ describe.runIf(onPostgres)("a page load right after a rating", () => {
         order.push("page");
         return entries;
       });
+      // The dashboard, a document, waits too: every page and data request does (server.mjs).
+      const dashboard = a.client.get("/").then(async (res) => {
+        order.push("dashboard");
+        return { status: res.status, html: await res.text() };
+      });
       // Another learner's page does not wait on it (if it did, this would never answer: the row is held until below).
       expect((await queue(b.client)).length).toBeGreaterThan(0);
       await sleep(400);
       expect(order).toEqual([]); // neither has answered: the page waits for the rating
       await holder.query("COMMIT");
-      const [saved, entries] = await Promise.all([rating, page]);
+      const [saved, entries, home] = await Promise.all([rating, page, dashboard]);
       expect(saved.status).toBe(200);
       expect(saved.body.status).toBe("recorded");
-      expect(order).toEqual(["rating", "page"]);
+      expect(home.status).toBe(200);
+      expect(order[0]).toBe("rating");
+      expect(order.slice(1).sort()).toEqual(["dashboard", "page"]);
       // The page shows the card as the rating left it, not as it was before.
       const shown = entries.find((e) => e.itemId === card.itemId);
       if (shown) expect(shown.version).toBe(2);
