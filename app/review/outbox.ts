@@ -48,6 +48,7 @@ export class Outbox {
   private sending: { clientId: string; answered: Promise<void> } | null = null;
   private backoffMs = 1000;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
   lastError: string | null = null;
 
   private readonly key: string;
@@ -128,6 +129,17 @@ export class Outbox {
     return this.remove(clientId);
   }
 
+  /**
+   * No more retries from this outbox: the page that made it is gone, and the
+   * next page sends what is left (review/send-pending.tsx). A send already on
+   * its way still finishes.
+   */
+  stop() {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
   flush(): Promise<void> {
     this.running ??= this.sendAll().finally(() => {
       this.running = null;
@@ -197,7 +209,7 @@ export class Outbox {
   private retryLater(message: string) {
     this.lastError = message;
     this.emit();
-    this.timer = setTimeout(() => void this.flush(), this.backoffMs);
+    if (!this.stopped) this.timer = setTimeout(() => void this.flush(), this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
   }
 }
