@@ -99,7 +99,6 @@ export function ReviewSession({ view, summary, reveal, feedback: serverFeedback,
     return () => {
       unsubscribe();
       window.removeEventListener("online", online);
-      outbox.stop(); // leaving the page: the next page sends what is left (review/send-pending.tsx)
     };
   }, [outbox]);
 

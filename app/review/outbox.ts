@@ -48,7 +48,6 @@ export class Outbox {
   private sending: { clientId: string; answered: Promise<void> } | null = null;
   private backoffMs = 1000;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private stopped = false;
   lastError: string | null = null;
 
   private readonly key: string;
@@ -129,17 +128,6 @@ export class Outbox {
     return this.remove(clientId);
   }
 
-  /**
-   * No more retries from this outbox: the page that made it is gone, and the
-   * next page sends what is left (review/send-pending.tsx). A send already on
-   * its way still finishes.
-   */
-  stop() {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-  }
-
   flush(): Promise<void> {
     this.running ??= this.sendAll().finally(() => {
       this.running = null;
@@ -209,7 +197,7 @@ export class Outbox {
   private retryLater(message: string) {
     this.lastError = message;
     this.emit();
-    if (!this.stopped) this.timer = setTimeout(() => void this.flush(), this.backoffMs);
+    this.timer = setTimeout(() => void this.flush(), this.backoffMs);
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
   }
 }

@@ -32,7 +32,6 @@ export function SendPendingRatings() {
     void outbox.flush();
     return () => {
       unsubscribe();
-      outbox.stop(); // the next page's own outbox takes over
     };
   }, [learner, pathname]);
   return null;
