@@ -3,7 +3,7 @@
  * before the answer goes out; the answer carries the refreshed head of the queue.
  */
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { formDataOr400, requireUserForApi } from "~/auth/api.server";
+import { formDataOr400, requireUserForApi, requireUserIdForApi } from "~/auth/api.server";
 import { sessionIdOf } from "~/auth/session.server";
 import { applyReviewAction, reviewView } from "~/review/actions.server";
 import { diskFullAnswer, ratingOnPostgres, refusedAnswer, toResponse } from "~/review/api-answers.server";
@@ -18,7 +18,7 @@ import { OFFLINE_QUEUE_LIMIT } from "~/offline/policy";
 import { asOwnWrite } from "~/review/own-writes.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  const userId = (await requireUserForApi(request)).id;
+  const userId = await requireUserIdForApi(request);
   if (new URL(request.url).searchParams.get("offline") === "1") {
     // The day's queue for the device to keep (app/offline/, ADR 024), and when the learner's day ends.
     const now = clock();

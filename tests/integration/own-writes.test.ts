@@ -9,12 +9,12 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Client, signUp, startServer, studyLesson, type TestServer } from "./harness";
+import { startServer, type Client, type TestServer } from "./harness";
+import { learnerWithQueue, type ReviewReply } from "./review-learner";
 
 const onPostgres = process.env.TEST_DATABASE === "postgres";
 
-type Entry = { itemId: string; version: number; kind: string };
-type Reply = { ok: boolean; status?: string; view: { entries: Entry[] } };
+type Entry = ReviewReply["view"]["entries"][number];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.runIf(onPostgres)("a page load right after a rating", () => {
@@ -26,21 +26,15 @@ describe.runIf(onPostgres)("a page load right after a rating", () => {
     await server?.stop();
   });
 
-  const learner = async () => {
-    const client = new Client(server.url);
-    const user = await signUp(client);
-    await studyLesson(client, "attention");
-    return { client, user };
-  };
-  const queue = async (c: Client) => ((await (await c.get("/api/review")).json()) as Reply).view.entries;
+  const queue = async (c: Client) => ((await (await c.get("/api/review")).json()) as ReviewReply).view.entries;
   const rate = (c: Client, e: Entry, rating: string, clientId: string) =>
     c.post("/api/review", { intent: "rate", itemId: e.itemId, rating, version: String(e.version), clientId, durationMs: "3000" });
 
   it("reads the queue after the same session's rating, however long the rating takes, and never makes another learner wait", async () => {
-    const a = await learner();
-    const b = await learner();
+    const a = await learnerWithQueue(server);
+    const b = await learnerWithQueue(server);
     // A first rating gives the card a row; Again keeps it in today's queue.
-    const card = (await queue(a.client)).find((e) => e.kind === "card")!;
+    const card = a.cards[0]!;
     expect((await rate(a.client, card, "1", `ow-1-${a.user.id.slice(-8)}`)).status).toBe(200);
     const again = (await queue(a.client)).find((e) => e.itemId === card.itemId)!;
     expect(again.version).toBe(1);
@@ -54,7 +48,7 @@ describe.runIf(onPostgres)("a page load right after a rating", () => {
       const order: string[] = [];
       const rating = rate(a.client, again, "3", `ow-2-${a.user.id.slice(-8)}`).then(async (res) => {
         order.push("rating");
-        return { status: res.status, body: (await res.json()) as Reply };
+        return { status: res.status, body: (await res.json()) as ReviewReply };
       });
       // The rating has reached the database and waits there for the row.
       for (let i = 0; ; i++) {
